@@ -1,0 +1,24 @@
+# Quick start:  make run   (install what is missing, start the desktop app)
+#               make test  (install what is missing, run the whole test suite)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test test-fast setup eval-recall clean
+
+setup:
+	@bash scripts/bootstrap.sh
+
+run: setup
+	$(VENV)/bin/mnemo-gui
+
+test: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+test-fast: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not real"
+
+eval-recall: setup
+	$(PY) scripts/eval_locomo_recall.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

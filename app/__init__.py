@@ -1,0 +1,1 @@
+"""Composition root: settings, paths, wiring, CLI and GUI entry points."""

@@ -1,0 +1,189 @@
+"""`mnemo`: the command line. Global options work before or after the subcommand."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from core.clock import Clock, FixedClock, SystemClock, from_epoch, parse_instant
+from core.errors import MnemoError
+from core.records import Memory, Source
+from core.retrieval import Hit
+
+from .paths import default_data_dir
+
+ADD_SOURCES = ["user", "clipboard", "import", "assistant"]
+
+
+def _globals(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--data-dir", type=Path, default=default,
+                        help="the memory's folder (default: your user data folder, or $MNEMO_DATA_DIR)")
+    parser.add_argument("--now", default=default, metavar="ISO-8601",
+                        help="act as if the clock read this time (e.g. 2026-05-01T09:00)")
+    parser.add_argument("--model", type=Path, default=default, metavar="PATH",
+                        help="a GGUF language model file (default: the bundled SmolLM2-135M)")
+    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                        help="print machine-readable JSON")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    _globals(common, suppress=True)
+    parser = argparse.ArgumentParser(prog="mnemo", description="Mnemo: a private memory assistant.")
+    _globals(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    add = sub.add_parser("add", parents=[common], help="remember a note; prints its id")
+    add.add_argument("text")
+    add.add_argument("--source", choices=ADD_SOURCES, default="user")
+    add.add_argument("--at", metavar="ISO-8601", help="when the noted event happened")
+
+    ask = sub.add_parser("ask", parents=[common], help="answer a question from memory with the local model")
+    ask.add_argument("question")
+    ask.add_argument("--no-capture", action="store_true", help="do not remember this exchange")
+
+    search = sub.add_parser("search", parents=[common], help="ranked memories for a query")
+    search.add_argument("query")
+    search.add_argument("--k", type=int, default=10, help="how many (default 10)")
+
+    sub.add_parser("list", parents=[common], help="memories with their state")
+    sub.add_parser("stats", parents=[common], help="counts by kind, source and state")
+    return parser
+
+
+def _clock(now: str | None) -> Clock:
+    return FixedClock(parse_instant(now)) if now else SystemClock()
+
+
+def _iso(seconds: float | None) -> str | None:
+    return from_epoch(seconds).isoformat() if seconds is not None else None
+
+
+def memory_json(m: Memory) -> dict:
+    return {
+        "id": m.id, "text": m.text, "kind": m.kind, "source": m.source, "state": m.state,
+        "role": m.role, "speaker": m.speaker, "conversation_id": m.conversation_id,
+        "created_at": _iso(m.created_at), "event_at": _iso(m.event_at),
+        "importance": m.importance, "strength": m.strength, "recall_count": m.recall_count,
+        "last_recalled_at": _iso(m.last_recalled_at),
+    }
+
+
+def hit_json(h: Hit) -> dict:
+    return {"id": h.memory.id, "text": h.memory.text, "score": round(h.score, 6), "source": h.memory.source,
+            "created_at": _iso(h.memory.created_at), "reason": h.reason}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except MnemoError as exc:
+        print(f"mnemo: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # bad --now / --at
+        print(f"mnemo: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("mnemo: interrupted", file=sys.stderr)
+        return 130
+
+
+def run(args: argparse.Namespace) -> int:
+    from .wiring import build_mnemo
+
+    clock = _clock(args.now)
+    at = parse_instant(args.at) if getattr(args, "at", None) else None
+    mnemo = build_mnemo(args.data_dir or default_data_dir(), clock, args.model)
+    try:
+        return COMMANDS[args.command](mnemo, args, at)
+    finally:
+        mnemo.close()
+
+
+def _add(mnemo, args, at) -> int:
+    source = Source.IMPORT if args.source == "import" else args.source
+    result = mnemo.add_note(args.text, source=source, at=at)
+    if args.json:
+        _print_json({"id": result.memory.id, "duplicate": result.duplicate})
+    else:
+        note = " (already remembered)" if result.duplicate else ""
+        print(f"{result.memory.id}{note}")
+    return 0
+
+
+def _ask(mnemo, args, at) -> int:
+    streaming = not args.json
+
+    def show(piece: str) -> None:
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+
+    answer = mnemo.ask(args.question, on_token=show if streaming else None, capture=not args.no_capture,
+                       conversation_id="cli")
+    if args.json:
+        _print_json({"answer": answer.text, "memories": [hit_json(h) for h in answer.memories]})
+        return 0
+    print()
+    if answer.memories:
+        print("\nMemories used:")
+        for h in answer.memories:
+            print(f"  [{h.memory.id[:8]}] {h.memory.text}")
+    else:
+        print("\n(No memory matched this question.)")
+    return 0
+
+
+def _search(mnemo, args, at) -> int:
+    if args.k < 1:
+        raise ValueError("--k must be at least 1")
+    hits = mnemo.search(args.query, k=args.k)
+    if args.json:
+        _print_json([hit_json(h) for h in hits])
+    elif not hits:
+        print("No memory matches.")
+    for i, h in enumerate(hits if not args.json else [], start=1):
+        print(f"{i:>2}. {h.score:.4f}  [{h.memory.id[:8]}] {h.memory.text}\n      {h.reason}")
+    return 0
+
+
+def _list(mnemo, args, at) -> int:
+    records = mnemo.memories()
+    if args.json:
+        _print_json([memory_json(m) for m in records])
+        return 0
+    if not records:
+        print("No memories yet. Add one with: mnemo add \"...\"")
+    for m in records:
+        when = from_epoch(m.created_at).astimezone().strftime("%Y-%m-%d %H:%M")
+        print(f"{m.id[:8]}  {when}  {m.state:<11} {m.kind:<5} {m.source:<13} {_short(m.text)}")
+    return 0
+
+
+def _stats(mnemo, args, at) -> int:
+    stats = mnemo.stats()
+    if args.json:
+        _print_json(stats)
+        return 0
+    print(f"{stats['total']} memories ({stats['retrievable']} retrievable)")
+    for title, key in (("by kind", "by_kind"), ("by source", "by_source"), ("by state", "by_state")):
+        print(f"{title}: " + (", ".join(f"{k} {v}" for k, v in sorted(stats[key].items())) or "-"))
+    return 0
+
+
+def _short(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _print_json(value) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+COMMANDS = {"add": _add, "ask": _ask, "search": _search, "list": _list, "stats": _stats}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""`mnemo-gui`: the desktop app. The window shows first; the store opens and the models load
+in the background (see ui/workers.py). Only one instance runs per data directory.
+
+Set MNEMO_REPORT_STARTUP=1 to print how long the window took to appear."""
+from __future__ import annotations
+
+import time
+
+_STARTED = time.perf_counter()  # before the heavy imports below
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+import uuid  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from core.clock import Clock, FixedClock, SystemClock, parse_instant  # noqa: E402
+
+from .paths import default_data_dir  # noqa: E402
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mnemo-gui", description="Mnemo: a private memory assistant.")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="the memory's folder (default: your user data folder, or $MNEMO_DATA_DIR)")
+    parser.add_argument("--now", default=None, metavar="ISO-8601",
+                        help="act as if the clock read this time (e.g. 2026-05-01T09:00)")
+    parser.add_argument("--model", type=Path, default=None, metavar="PATH",
+                        help="a GGUF language model file (default: the bundled SmolLM2-135M)")
+    return parser
+
+
+def make_clock(now: str | None) -> Clock:
+    return FixedClock(parse_instant(now)) if now else SystemClock()
+
+
+def conversation_id(clock: Clock) -> str:
+    return f"gui-{clock.now().strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+
+
+def seconds_since_process_start() -> float:
+    try:
+        import psutil
+
+        return time.time() - psutil.Process().create_time()
+    except Exception:  # psutil is optional: fall back to the time this module was imported
+        return time.perf_counter() - _STARTED
+
+
+def quit_on_signals(app) -> None:
+    """Ctrl+C in the terminal or SIGTERM quit cleanly (the store is closed)."""
+    from PySide6.QtCore import QTimer
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: app.quit())
+    heartbeat = QTimer(app)  # gives Python a moment to run its signal handlers
+    heartbeat.start(300)
+    heartbeat.timeout.connect(lambda: None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        clock = make_clock(args.now)
+    except ValueError as exc:
+        print(f"mnemo-gui: {exc}", file=sys.stderr)
+        return 2
+    data_dir = Path(args.data_dir or default_data_dir()).expanduser().resolve()
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.assets import apply_style
+    from ui.main_window import MainWindow
+    from ui.single_instance import SingleInstance
+    from ui.tray import Tray, tray_available
+    from ui.workers import MnemoBridge
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Mnemo")
+    app.setApplicationDisplayName("Mnemo")
+    app.setDesktopFileName("mnemo")
+
+    instance = SingleInstance(data_dir)
+    try:
+        first = instance.claim()
+    except OSError as exc:
+        print(f"mnemo-gui: {exc}", file=sys.stderr)
+        first = True  # still usable; a second start just will not be redirected here
+    if not first:
+        print(f"Mnemo is already running for {data_dir}; brought its window to the front.", file=sys.stderr)
+        return 0
+
+    apply_style(app)
+
+    def factory():
+        from .wiring import build_mnemo  # imports numpy, pyarrow, lancedb: in the worker
+
+        return build_mnemo(data_dir, clock, args.model)
+
+    bridge = MnemoBridge(factory)
+    has_tray = tray_available()
+    window = MainWindow(bridge, conversation_id(clock), has_tray=has_tray)
+    window.quit_requested.connect(app.quit)
+    instance.message_received.connect(lambda _m: window.activate())
+
+    tray = None
+    if has_tray:
+        app.setQuitOnLastWindowClosed(False)
+        tray = Tray(app)
+        tray.capture_requested.connect(window.open_quick_capture)
+        tray.show_requested.connect(window.activate)
+        tray.quit_requested.connect(window.quit)
+        told = []
+
+        def hidden() -> None:
+            if not told:
+                told.append(True)
+                tray.notify("Mnemo is still running", "Quick Capture and Show Mnemo are in the tray menu.")
+
+        window.hidden_to_tray.connect(hidden)
+        tray.show()
+
+    def shut_down() -> None:
+        window.hide()
+        if tray is not None:
+            tray.hide()
+        bridge.shutdown()
+        instance.release()
+
+    app.aboutToQuit.connect(shut_down)
+    quit_on_signals(app)
+
+    window.show()
+    if os.environ.get("MNEMO_REPORT_STARTUP") == "1":
+        QTimer.singleShot(0, lambda: print(f"window shown after {seconds_since_process_start():.3f} s",
+                                           file=sys.stderr, flush=True))
+    QTimer.singleShot(0, bridge.start)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Answering: retrieve, build the prompt, stream the local model's answer, report exactly
+which memories were in the prompt, and capture the exchange as conversation turns."""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .capture import CaptureService
+from .clock import Clock
+from .errors import InvalidInputError
+from .llm import ChatModel
+from .prompt import build_messages
+from .records import Kind, Source
+from .retrieval import Hit, Retriever
+
+# A memory enters the prompt when it is close in meaning or shares a keyword with the question.
+MIN_SIMILARITY = 0.25
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    memories: list[Hit]  # exactly the memories placed in the prompt, in prompt order
+    cancelled: bool = False
+    first_token_s: float | None = None
+    total_s: float = 0.0
+    captured_ids: list[str] = field(default_factory=list)
+
+
+class AnswerService:
+    def __init__(self, retriever: Retriever, model: ChatModel, capture: CaptureService, clock: Clock,
+                 prompt_memories: int = 5, max_tokens: int = 160):
+        self.retriever = retriever
+        self.model = model
+        self.capture = capture
+        self.clock = clock
+        self.prompt_memories = prompt_memories
+        self.max_tokens = max_tokens
+
+    def select(self, question: str) -> list[Hit]:
+        """The memories that go into the prompt for this question."""
+        hits = self.retriever.search(question, k=max(10, self.prompt_memories * 2))
+        chosen = [
+            h for h in hits
+            if h.memory.kind != Kind.LESSON
+            and ((h.dense_score or 0.0) >= MIN_SIMILARITY or h.matched_terms)
+        ]
+        return chosen[: self.prompt_memories]
+
+    def ask(
+        self,
+        question: str,
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+        capture: bool = True,
+        conversation_id: str = "",
+        on_memories: Callable[[list[Hit]], None] | None = None,
+    ) -> Answer:
+        question = question.strip()
+        if not question:
+            raise InvalidInputError("There is no question to answer: the text is empty.")
+        started = time.perf_counter()
+        hits = self.select(question)
+        if on_memories is not None:
+            on_memories(hits)
+        messages = build_messages(question, hits, self.clock.now())
+        pieces: list[str] = []
+        first = None
+        for piece in self.model.stream_chat(messages, max_tokens=self.max_tokens, cancel=cancel):
+            if first is None:
+                first = time.perf_counter() - started
+            pieces.append(piece)
+            if on_token is not None:
+                on_token(piece)
+        cancelled = bool(cancel is not None and cancel.is_set())
+        answer = Answer(question, "".join(pieces).strip(), hits, cancelled, first, time.perf_counter() - started)
+        if hits and not cancelled:
+            self.retriever.store.record_recall([h.memory.id for h in hits], actor="assistant",
+                                               reason=f"used to answer: {question[:80]}")
+        if capture:
+            turns = [(question, "user", "")]
+            if answer.text and not cancelled:
+                turns.append((answer.text, "assistant", ""))
+            stored = self.capture.add_turns(turns, conversation_id or "chat", source=Source.CHAT)
+            answer.captured_ids = [m.id for m in stored]
+        return answer

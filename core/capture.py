@@ -1,0 +1,118 @@
+"""Capture: what the user says or notes becomes a memory (embedded, deduplicated, stored)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .clock import Clock, to_epoch
+from .embedder import Embedder
+from .errors import InvalidInputError
+from .records import Kind, Memory, Source, State, base_source, content_hash, new_id
+from .retrieval import index_text
+from .store import MemoryStore
+
+MAX_TEXT = 20_000
+NOTE_SOURCES = {str(s) for s in Source}
+
+
+@dataclass(frozen=True)
+class CaptureResult:
+    memory: Memory
+    duplicate: bool  # True when an equal note was already stored (and is returned instead)
+
+
+class CaptureService:
+    def __init__(self, store: MemoryStore, embedder: Embedder, clock: Clock):
+        self.store = store
+        self.embedder = embedder
+        self.clock = clock
+
+    def add_note(
+        self,
+        text: str,
+        source: str = Source.USER,
+        at: datetime | None = None,
+        importance: float = 0.5,
+    ) -> CaptureResult:
+        """Store a note. The same note (case and spacing aside) is stored once."""
+        text = _checked(text)
+        if base_source(source) not in NOTE_SOURCES:
+            raise InvalidInputError(
+                f"'{source}' is not a known source; use one of {', '.join(sorted(NOTE_SOURCES))}."
+            )
+        digest = content_hash(text)
+        existing = self.store.find_by_hash(digest, kinds=[Kind.NOTE])
+        if existing is not None:
+            return CaptureResult(existing, duplicate=True)
+        memory = self._new(text, Kind.NOTE, source, at, digest, importance=importance)
+        return CaptureResult(self.store.add([memory], actor=_actor(source), reason="note captured")[0], False)
+
+    def add_turn(
+        self,
+        text: str,
+        role: str,
+        conversation_id: str,
+        source: str = Source.CHAT,
+        speaker: str = "",
+        at: datetime | None = None,
+    ) -> Memory:
+        """Store one chat turn. Turns are events: repeating earlier words is a new turn."""
+        return self.add_turns([(text, role, speaker)], conversation_id, source, at)[0]
+
+    def add_turns(
+        self,
+        turns: list[tuple[str, str, str]],
+        conversation_id: str,
+        source: str = Source.CHAT,
+        at: datetime | None = None,
+    ) -> list[Memory]:
+        """Store several turns of one exchange in one write (text, role, speaker each)."""
+        memories = []
+        for text, role, speaker in turns:
+            if role not in ("user", "assistant"):
+                raise InvalidInputError(f"A turn's role must be 'user' or 'assistant', not '{role}'.")
+            turn_source = Source.ASSISTANT if role == "assistant" else source
+            memories.append(
+                self._new(_checked(text), Kind.TURN, turn_source, at, content_hash(text),
+                          role=role, speaker=speaker, conversation_id=conversation_id, embed=False)
+            )
+        vectors = self.embedder.embed([index_text(m) for m in memories])
+        memories = [m.with_changes(vector=v) for m, v in zip(memories, vectors)]
+        return self.store.add(memories, actor=_actor(source), reason="conversation turn captured")
+
+    def _new(self, text, kind, source, at, digest, importance=0.5, role="", speaker="",
+             conversation_id="", embed=True) -> Memory:
+        now = to_epoch(self.clock.now())
+        memory = Memory(
+            id=new_id(),
+            text=text,
+            kind=str(kind),
+            source=str(source),
+            created_at=now,
+            role=role,
+            speaker=speaker,
+            conversation_id=conversation_id,
+            event_at=to_epoch(at) if at is not None else None,
+            importance=float(importance),
+            strength=1.0,
+            state=str(State.ACTIVE),
+            content_hash=digest,
+        )
+        if embed:
+            memory = memory.with_changes(vector=self.embedder.embed([index_text(memory)])[0])
+        return memory
+
+
+def _checked(text: str) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInputError("There is nothing to remember: the text is empty.")
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        raise InvalidInputError(
+            f"The text is {len(text):,} characters long; a single memory holds at most {MAX_TEXT:,}."
+        )
+    return text
+
+
+def _actor(source: str) -> str:
+    return "assistant" if source == Source.ASSISTANT else "user" if base_source(source) != "import" else "import"

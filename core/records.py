@@ -1,0 +1,106 @@
+"""The memory record and the vocabularies it uses (kinds, sources, states)."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+import numpy as np
+
+
+class Kind(StrEnum):
+    TURN = "turn"
+    NOTE = "note"
+    DAY_SUMMARY = "day_summary"
+    GLOBAL_SUMMARY = "global_summary"
+    PORTRAIT = "portrait"
+    LESSON = "lesson"
+
+
+class Source(StrEnum):
+    CHAT = "chat"
+    QUICK_CAPTURE = "quick_capture"
+    USER = "user"
+    CLIPBOARD = "clipboard"
+    IMPORT = "import"
+    ASSISTANT = "assistant"
+
+
+class State(StrEnum):
+    ACTIVE = "active"
+    PINNED = "pinned"
+    FADING = "fading"
+    FORGOTTEN = "forgotten"
+    QUARANTINED = "quarantined"
+    DELETED = "deleted"
+
+
+# States whose memories take part in ordinary retrieval.
+RETRIEVABLE_STATES = frozenset({State.ACTIVE, State.PINNED, State.FADING})
+
+# Sources whose text the user typed themselves.
+USER_SOURCES = frozenset({Source.CHAT, Source.QUICK_CAPTURE, Source.USER})
+
+
+def base_source(source: str) -> str:
+    """`import:chatgpt.json` -> `import`."""
+    return source.split(":", 1)[0]
+
+
+def normalise_text(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"\s+", " ", folded).strip()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class Memory:
+    id: str
+    text: str
+    kind: str
+    source: str
+    created_at: float  # epoch seconds, UTC
+    role: str = ""  # "user" | "assistant" | "" for notes
+    speaker: str = ""
+    conversation_id: str = ""
+    event_at: float | None = None  # when the event happened, when known
+    importance: float = 0.5
+    strength: float = 1.0
+    last_recalled_at: float | None = None
+    recall_count: int = 0
+    state: str = State.ACTIVE
+    guard_verdict: str = ""
+    guard_reason: str = ""
+    content_hash: str = ""
+    updated_at: float = 0.0
+    vector: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def with_changes(self, **changes) -> "Memory":
+        return replace(self, **changes)
+
+    @property
+    def when(self) -> float:
+        """The time the memory is about: event time when known, else capture time."""
+        return self.event_at if self.event_at is not None else self.created_at
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: str
+    memory_id: str
+    at: float
+    actor: str  # "user", "system", "guard", "import", ...
+    action: str  # "created", "state", "recalled", ...
+    from_state: str
+    to_state: str
+    reason: str

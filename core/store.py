@@ -1,0 +1,341 @@
+"""The memory store: LanceDB tables in one data directory.
+
+Tables: `memories` (the records, with their embedding), `history` (every change: who,
+when, why) and `meta` (the schema version). All writes go through one SerialWriter. An
+in-memory mirror of the records and their vectors is kept in step with every write, so
+reads and exact vector search need no disk round-trip."""
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pyarrow as pa
+
+from .clock import Clock
+from .errors import NotFoundError, StoreError, StoreVersionError
+from .records import HistoryEntry, Memory, State, new_id
+from .writer import SerialWriter
+
+SCHEMA_VERSION = 1
+MEMORIES = "memories"
+HISTORY = "history"
+META = "meta"
+
+
+def memory_schema(dim: int) -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field("id", pa.string(), nullable=False),
+            pa.field("text", pa.string(), nullable=False),
+            pa.field("kind", pa.string(), nullable=False),
+            pa.field("source", pa.string(), nullable=False),
+            pa.field("created_at", pa.float64(), nullable=False),
+            pa.field("role", pa.string()),
+            pa.field("speaker", pa.string()),
+            pa.field("conversation_id", pa.string()),
+            pa.field("event_at", pa.float64()),
+            pa.field("importance", pa.float32()),
+            pa.field("strength", pa.float32()),
+            pa.field("last_recalled_at", pa.float64()),
+            pa.field("recall_count", pa.int32()),
+            pa.field("state", pa.string()),
+            pa.field("guard_verdict", pa.string()),
+            pa.field("guard_reason", pa.string()),
+            pa.field("content_hash", pa.string()),
+            pa.field("updated_at", pa.float64()),
+            pa.field("vector", pa.list_(pa.float32(), dim)),
+        ]
+    )
+
+
+HISTORY_SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("memory_id", pa.string(), nullable=False),
+        pa.field("at", pa.float64(), nullable=False),
+        pa.field("actor", pa.string()),
+        pa.field("action", pa.string()),
+        pa.field("from_state", pa.string()),
+        pa.field("to_state", pa.string()),
+        pa.field("reason", pa.string()),
+    ]
+)
+
+META_SCHEMA = pa.schema([pa.field("key", pa.string()), pa.field("value", pa.string())])
+
+_SCALAR_FIELDS = [f.name for f in fields(Memory) if f.name != "vector"]
+
+
+class MemoryStore:
+    """Open with `MemoryStore.open(data_dir, clock, dim)`; close with `close()`."""
+
+    def __init__(self, data_dir: Path, clock: Clock, dim: int):
+        self.data_dir = Path(data_dir)
+        self.clock = clock
+        self.dim = dim
+        self._writer = SerialWriter()
+        self._lock = threading.RLock()
+        self._records: dict[str, Memory] = {}
+        self._row: dict[str, int] = {}
+        self._ids: list[str] = []
+        self._vectors = np.zeros((0, dim), dtype=np.float32)
+        self._db = None
+        self._mem = None
+        self._hist = None
+        self._meta = None
+        self._version = 0  # bumps on every write; lets readers cache derived indexes
+
+    # ---------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, data_dir: Path, clock: Clock, dim: int = 384) -> "MemoryStore":
+        store = cls(data_dir, clock, dim)
+        store._open()
+        return store
+
+    def _open(self) -> None:
+        import lancedb
+
+        db_dir = self.data_dir / "store"
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            db_dir.mkdir(exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the data directory {self.data_dir}: {exc.strerror}.") from exc
+        try:
+            self._db = lancedb.connect(str(db_dir))
+            existing = set(self._table_names())
+            self._meta = self._open_or_create(META, META_SCHEMA, existing)
+            self._check_version(fresh=MEMORIES not in existing)
+            self._mem = self._open_or_create(MEMORIES, memory_schema(self.dim), existing)
+            self._hist = self._open_or_create(HISTORY, HISTORY_SCHEMA, existing)
+            self._load_mirror()
+        except StoreError:
+            raise
+        except Exception as exc:  # lance raises a variety of OSError/ValueError/RuntimeError
+            raise StoreError(
+                f"The memory store in {db_dir} could not be read ({type(exc).__name__}: {exc}). "
+                "It may be damaged; restore a backup or choose another data directory."
+            ) from exc
+
+    def _table_names(self) -> list[str]:
+        lister = getattr(self._db, "list_tables", None)
+        if lister is not None:
+            result = lister()
+            names = getattr(result, "tables", result)
+            return list(names)
+        return list(self._db.table_names())
+
+    def _open_or_create(self, name: str, schema: pa.Schema, existing: set[str]):
+        if name in existing:
+            return self._db.open_table(name)
+        return self._db.create_table(name, schema=schema)
+
+    def _check_version(self, fresh: bool) -> None:
+        rows = self._meta.to_arrow().to_pylist()
+        meta = {r["key"]: r["value"] for r in rows}
+        if "schema_version" not in meta:
+            if not fresh:
+                raise StoreError(
+                    f"The memory store in {self.data_dir} has no schema version; it was not written by Mnemo."
+                )
+            self._meta.add([{"key": "schema_version", "value": str(SCHEMA_VERSION)}])
+            return
+        version = int(meta["schema_version"])
+        if version > SCHEMA_VERSION:
+            raise StoreVersionError(
+                f"The memory store in {self.data_dir} was written by a newer Mnemo (schema {version}; "
+                f"this version reads up to {SCHEMA_VERSION}). Update Mnemo to open it."
+            )
+
+    def _load_mirror(self) -> None:
+        table = self._mem.to_arrow()
+        n = table.num_rows
+        vectors = np.zeros((max(n, 16), self.dim), dtype=np.float32)
+        if n:
+            flat = table.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
+            vectors[:n] = flat.reshape(n, self.dim)
+        columns = {name: table.column(name).to_pylist() for name in _SCALAR_FIELDS}
+        with self._lock:
+            self._vectors = vectors
+            for i in range(n):
+                record = Memory(**{name: columns[name][i] for name in _SCALAR_FIELDS})
+                self._records[record.id] = record
+                self._row[record.id] = i
+                self._ids.append(record.id)
+            self._version += 1
+
+    @property
+    def schema_version(self) -> int:
+        return SCHEMA_VERSION
+
+    def close(self) -> None:
+        self._writer.close()
+
+    # ---------------------------------------------------------------- reads
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @property
+    def version(self) -> int:
+        return self._version
+
+    def get(self, memory_id: str) -> Memory:
+        record = self._records.get(memory_id)
+        if record is None:
+            raise NotFoundError(f"There is no memory with id {memory_id}.")
+        return record
+
+    def find(self, memory_id: str) -> Memory | None:
+        return self._records.get(memory_id)
+
+    def all(self, states: Iterable[str] | None = None, kinds: Iterable[str] | None = None) -> list[Memory]:
+        wanted_states = set(states) if states is not None else None
+        wanted_kinds = set(kinds) if kinds is not None else None
+        with self._lock:
+            records = [self._records[i] for i in self._ids]
+        return [
+            r
+            for r in records
+            if (wanted_states is None or r.state in wanted_states)
+            and (wanted_kinds is None or r.kind in wanted_kinds)
+        ]
+
+    def find_by_hash(self, digest: str, kinds: Iterable[str]) -> Memory | None:
+        wanted = set(kinds)
+        with self._lock:
+            for memory_id in self._ids:
+                record = self._records[memory_id]
+                if record.content_hash == digest and record.kind in wanted and record.state != State.DELETED:
+                    return record
+        return None
+
+    def snapshot(self) -> tuple[list[str], np.ndarray]:
+        """The ids and their vectors (row i of the matrix is ids[i]); a consistent pair."""
+        with self._lock:
+            n = len(self._ids)
+            return list(self._ids), self._vectors[:n]
+
+    def row_of(self, memory_id: str) -> int | None:
+        """The memory's row in `snapshot()`'s matrix."""
+        return self._row.get(memory_id)
+
+    def vector(self, memory_id: str) -> np.ndarray:
+        with self._lock:
+            return self._vectors[self._row[memory_id]].copy()
+
+    def history(self, memory_id: str | None = None) -> list[HistoryEntry]:
+        query = self._hist.search()
+        if memory_id is not None:
+            query = query.where(f"memory_id = '{_quote(memory_id)}'")
+        rows = query.limit(None).to_arrow().to_pylist() if memory_id else self._hist.to_arrow().to_pylist()
+        entries = [HistoryEntry(**row) for row in rows]
+        return sorted(entries, key=lambda e: e.at)
+
+    # ---------------------------------------------------------------- writes
+    def add(self, memories: list[Memory], actor: str, reason: str) -> list[Memory]:
+        """Store new memories (each must carry a vector) and record their creation."""
+        if not memories:
+            return []
+        for m in memories:
+            if m.vector is None or np.asarray(m.vector).shape != (self.dim,):
+                raise ValueError(f"memory {m.id} has no {self.dim}-dimensional vector")
+        return self._writer.run(lambda: self._add(memories, actor, reason))
+
+    def _add(self, memories: list[Memory], actor: str, reason: str) -> list[Memory]:
+        now = self.clock.now().timestamp()
+        stamped = [m.with_changes(updated_at=now) for m in memories]
+        rows = [_to_row(m) for m in stamped]
+        table = pa.Table.from_pylist(rows, schema=self._mem.schema)
+        self._mem.add(table)
+        self._append_history(
+            [
+                HistoryEntry(new_id(), m.id, now, actor, "created", "", m.state, reason)
+                for m in stamped
+            ]
+        )
+        with self._lock:
+            needed = len(self._ids) + len(stamped)
+            if needed > self._vectors.shape[0]:
+                grown = np.zeros((max(needed, 2 * self._vectors.shape[0]), self.dim), dtype=np.float32)
+                grown[: len(self._ids)] = self._vectors[: len(self._ids)]
+                self._vectors = grown
+            for m in stamped:
+                row = len(self._ids)
+                self._vectors[row] = np.asarray(m.vector, dtype=np.float32)
+                self._ids.append(m.id)
+                self._row[m.id] = row
+                self._records[m.id] = m.with_changes(vector=None)
+            self._version += 1
+        return stamped
+
+    def set_state(self, memory_ids: list[str], state: str, actor: str, reason: str) -> list[Memory]:
+        for memory_id in memory_ids:
+            self.get(memory_id)  # raises NotFoundError before anything is written
+        return self._writer.run(lambda: self._set_state(memory_ids, state, actor, reason))
+
+    def _set_state(self, memory_ids: list[str], state: str, actor: str, reason: str) -> list[Memory]:
+        now = self.clock.now().timestamp()
+        changing = [self._records[i] for i in memory_ids if self._records[i].state != state]
+        if not changing:
+            return []
+        self._mem.update(where=_id_filter([m.id for m in changing]), values={"state": str(state), "updated_at": now})
+        self._append_history(
+            [HistoryEntry(new_id(), m.id, now, actor, "state", m.state, state, reason) for m in changing]
+        )
+        changed = []
+        with self._lock:
+            for m in changing:
+                updated = m.with_changes(state=str(state), updated_at=now)
+                self._records[m.id] = updated
+                changed.append(updated)
+            self._version += 1
+        return changed
+
+    def record_recall(self, memory_ids: list[str], actor: str, reason: str) -> None:
+        """Note that these memories were used in an answer (count and time of last recall)."""
+        ids = [i for i in dict.fromkeys(memory_ids) if i in self._records]
+        if ids:
+            self._writer.run(lambda: self._record_recall(ids, actor, reason))
+
+    def _record_recall(self, ids: list[str], actor: str, reason: str) -> None:
+        now = self.clock.now().timestamp()
+        for memory_id in ids:
+            record = self._records[memory_id]
+            count = record.recall_count + 1
+            self._mem.update(
+                where=_id_filter([memory_id]),
+                values={"recall_count": count, "last_recalled_at": now, "updated_at": now},
+            )
+            with self._lock:
+                self._records[memory_id] = record.with_changes(
+                    recall_count=count, last_recalled_at=now, updated_at=now
+                )
+        self._append_history(
+            [HistoryEntry(new_id(), i, now, actor, "recalled", self._records[i].state, self._records[i].state, reason) for i in ids]
+        )
+        with self._lock:
+            self._version += 1
+
+    def _append_history(self, entries: list[HistoryEntry]) -> None:
+        if entries:
+            self._hist.add(pa.Table.from_pylist([asdict(e) for e in entries], schema=HISTORY_SCHEMA))
+
+
+def _quote(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def _id_filter(ids: list[str]) -> str:
+    return "id IN (" + ", ".join(f"'{_quote(i)}'" for i in ids) + ")"
+
+
+def _to_row(m: Memory) -> dict:
+    row = {name: getattr(m, name) for name in _SCALAR_FIELDS}
+    row["kind"] = str(m.kind)
+    row["state"] = str(m.state)
+    row["source"] = str(m.source)
+    row["vector"] = np.asarray(m.vector, dtype=np.float32).tolist()
+    return row

@@ -1,0 +1,67 @@
+"""How memories, dates and errors read on screen."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from core.errors import MnemoError
+
+log = logging.getLogger("mnemo.ui")
+
+KIND_NAMES = {
+    "turn": "chat",
+    "note": "note",
+    "day_summary": "day summary",
+    "global_summary": "summary",
+    "portrait": "portrait",
+    "lesson": "lesson",
+}
+
+SOURCE_NAMES = {
+    "chat": "chat",
+    "quick_capture": "quick capture",
+    "user": "typed note",
+    "clipboard": "clipboard",
+    "import": "import",
+    "assistant": "Mnemo's answer",
+}
+
+
+def when_text(epoch: float | None) -> str:
+    """Local date and time, e.g. 2026-05-01 09:30."""
+    if epoch is None:
+        return "—"
+    return datetime.fromtimestamp(epoch, timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def short(text: str, width: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def kind_name(kind: str) -> str:
+    return KIND_NAMES.get(str(kind), str(kind))
+
+
+def source_name(source: str) -> str:
+    base, _, detail = str(source).partition(":")
+    name = SOURCE_NAMES.get(base, base)
+    return f"{name} ({detail})" if detail else name
+
+
+def speaker_prefix(memory) -> str:
+    """'You: ' / 'Mnemo: ' for chat turns, nothing for notes."""
+    if memory.kind != "turn":
+        return ""
+    if memory.speaker:
+        return f"{memory.speaker}: "
+    return "Mnemo: " if memory.role == "assistant" else "You: "
+
+
+def error_text(exc: BaseException) -> str:
+    """A sentence a person understands. MnemoError messages are written for people already."""
+    if isinstance(exc, MnemoError):
+        return str(exc)
+    log.error("unexpected error", exc_info=exc)
+    detail = str(exc) or type(exc).__name__
+    return f"Something unexpected went wrong ({detail}). Please try again; if it keeps happening, restart Mnemo."

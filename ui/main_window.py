@@ -1,0 +1,179 @@
+"""The main window: Chat and Memories tabs, menus with the app's shortcuts, and a status
+bar that says what Mnemo is doing (opening, loading models, ready)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from .assets import app_icon
+from .chat_view import ChatView
+from .memories_view import MemoriesView
+from .quick_capture import QuickCaptureDialog
+from .workers import MnemoBridge
+
+CHAT_TAB, MEMORIES_TAB = 0, 1
+NOTICE_MS = 5000
+
+
+class MainWindow(QMainWindow):
+    quit_requested = Signal()
+    hidden_to_tray = Signal()
+
+    def __init__(self, bridge: MnemoBridge, conversation_id: str, has_tray: bool = False,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.bridge = bridge
+        self.has_tray = has_tray
+        self._quitting = False
+        self.setWindowTitle("Mnemo")
+        self.setWindowIcon(app_icon())
+        self.resize(900, 640)
+        self.setMinimumSize(560, 420)
+
+        self.chat = ChatView(bridge, conversation_id)
+        self.memories = MemoriesView(bridge)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.chat, "Chat")
+        self.tabs.addTab(self.memories, "Memories")
+        self.tabs.setTabToolTip(CHAT_TAB, "Ask Mnemo (Ctrl+1)")
+        self.tabs.setTabToolTip(MEMORIES_TAB, "Browse, search, pin and delete memories (Ctrl+2)")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.setCentralWidget(self.tabs)
+
+        self.quick_capture = QuickCaptureDialog(bridge, self)
+        self.quick_capture.saved.connect(
+            lambda r: self.notify("Already remembered" if r.duplicate else "Saved to memory"))
+
+        self.state_label = QLabel(bridge.status_text or "Starting…")
+        self.state_label.setObjectName("stateLabel")
+        self.statusBar().addPermanentWidget(self.state_label)
+        self.statusBar().setSizeGripEnabled(False)
+
+        self._build_menus()
+        self.chat.notice.connect(self.notify)
+        self.memories.notice.connect(self.notify)
+        bridge.status.connect(self._status)
+        bridge.open_failed.connect(self._open_failed)
+        bridge.embedder_failed.connect(self._part_failed)
+        bridge.model_failed.connect(self._part_failed)
+        bridge.ready.connect(self._ready)
+        self.chat.input.setPlaceholderText(
+            "Mnemo is loading… you can already type your question." if not bridge.is_ready
+            else self.chat.input.placeholderText())
+
+    # ------------------------------------------------------------------ menus and shortcuts
+    def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        self.capture_action = self._action("Quick Capture…", "Ctrl+Shift+N", self.open_quick_capture,
+                                           "Jot down a note to remember")
+        self.search_action = self._action("Search Memories", "Ctrl+F", self.focus_search,
+                                          "Search your memories")
+        self.quit_action = self._action("Quit", "Ctrl+Q", self.quit, "Quit Mnemo")
+        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.chat_action = self._action("Chat", "Ctrl+1", lambda: self.show_tab(CHAT_TAB), "Show the chat")
+        self.memories_action = self._action("Memories", "Ctrl+2", lambda: self.show_tab(MEMORIES_TAB),
+                                            "Show your memories")
+        self.stop_action = self._action("Stop Answer", None, self.chat.stop, "Stop the answer being written (Esc)")
+        self.about_action = self._action("About Mnemo", None, self.about, "About Mnemo")
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.quit_action)
+        memory_menu = bar.addMenu("&Memory")
+        memory_menu.addAction(self.capture_action)
+        memory_menu.addAction(self.search_action)
+        memory_menu.addSeparator()
+        memory_menu.addAction(self.stop_action)
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.chat_action)
+        view_menu.addAction(self.memories_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def show_tab(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+        if index == CHAT_TAB:
+            self.chat.input.setFocus()
+
+    def focus_search(self) -> None:
+        self.activate()
+        self.tabs.setCurrentIndex(MEMORIES_TAB)
+        self.memories.focus_search()
+
+    def _tab_changed(self, index: int) -> None:
+        if index == MEMORIES_TAB and not self.memories.loaded and self.bridge.is_open:
+            self.memories.refresh()
+
+    # ------------------------------------------------------------------ actions
+    def open_quick_capture(self) -> None:
+        self.quick_capture.open_capture()
+
+    def activate(self) -> None:
+        """Bring the window to the front (tray click, second start)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About Mnemo",
+                          "Mnemo remembers what you tell it and answers with a language model that runs "
+                          "on this computer. Nothing leaves the machine.")
+
+    def quit(self) -> None:
+        self._quitting = True
+        self.close()
+        self.quit_requested.emit()
+
+    def notify(self, text: str) -> None:
+        self.statusBar().showMessage(text, NOTICE_MS)
+
+    # ------------------------------------------------------------------ bridge state
+    def _status(self, text: str) -> None:
+        self.state_label.setText(text)
+
+    def _open_failed(self, message: str) -> None:
+        self.chat.show_error(message)
+        self.state_label.setToolTip(message)
+        self.notify(message)
+
+    def _part_failed(self, message: str) -> None:
+        self.chat.show_error(message)
+        self.state_label.setToolTip(message)
+        self.statusBar().showMessage(message)  # stays until the next notice
+
+    def _ready(self) -> None:
+        if self.bridge.model_error:
+            self.chat.input.setPlaceholderText(
+                "Answers need a language model (see the message above); memories, search and Quick Capture work.")
+        else:
+            self.chat.input.setPlaceholderText("Ask Mnemo…  (Enter sends, Shift+Enter starts a new line)")
+
+    # ------------------------------------------------------------------ window events
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.tabs.currentIndex() == CHAT_TAB:
+            QTimer.singleShot(0, self.chat.input.setFocus)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.has_tray and not self._quitting:
+            event.ignore()
+            self.hide()
+            self.hidden_to_tray.emit()
+            return
+        self.quick_capture.close()
+        event.accept()
+        if not self._quitting:
+            self._quitting = True
+            self.quit_requested.emit()

@@ -1,0 +1,130 @@
+"""The detail pane of the memories view: a memory's full text and facts, Pin and Delete."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+                               QVBoxLayout, QWidget)
+
+from .display import kind_name, source_name, speaker_prefix, when_text
+
+STATE_NAMES = {
+    "active": "active",
+    "pinned": "pinned — kept from fading",
+    "fading": "fading",
+    "forgotten": "forgotten",
+    "quarantined": "quarantined by the guard",
+    "deleted": "deleted",
+}
+
+
+def _value(name: str = "") -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class MemoryDetail(QFrame):
+    pin_requested = Signal(str)
+    unpin_requested = Signal(str)
+    delete_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("detailPane")
+        self.memory = None
+
+        self.empty = QLabel("Select a memory to read it.")
+        self.empty.setObjectName("muted")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.text = _value("detailText")
+        scroll = QScrollArea()
+        scroll.setObjectName("detailScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        holder = QWidget()
+        holder.setObjectName("detailHolder")
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.text)
+        holder_layout.addStretch(1)
+        scroll.setWidget(holder)
+
+        self.fields: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(4)
+        for key, title in (("source", "Source"), ("created", "Created"), ("event", "Happened"),
+                           ("state", "State"), ("kind", "Kind"), ("recalls", "Recalled"),
+                           ("reason", "Found because"), ("id", "Id")):
+            name = QLabel(title)
+            name.setObjectName("fieldName")
+            self.fields[key] = _value(f"field_{key}")
+            form.addRow(name, self.fields[key])
+        self.form = form
+
+        self.pin_button = QPushButton("Pin")
+        self.pin_button.setToolTip("Pinned memories never fade")
+        self.pin_button.clicked.connect(self._pin_clicked)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setObjectName("danger")
+        self.delete_button.setToolTip("Delete this memory (you can undo right after)")
+        self.delete_button.clicked.connect(lambda: self.memory and self.delete_requested.emit(self.memory.id))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.pin_button)
+        buttons.addWidget(self.delete_button)
+
+        self.content = QWidget()
+        content_layout = QVBoxLayout(self.content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.setSpacing(10)
+        content_layout.addWidget(scroll, 1)
+        content_layout.addLayout(form)
+        content_layout.addLayout(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.content, 1)
+        self.show_memory(None)
+
+    def show_memory(self, memory, reason: str = "") -> None:
+        self.memory = memory
+        self.empty.setVisible(memory is None)
+        self.content.setVisible(memory is not None)
+        if memory is None:
+            return
+        self.text.setText(speaker_prefix(memory) + memory.text)
+        values = {
+            "source": source_name(memory.source),
+            "created": when_text(memory.created_at),
+            "event": when_text(memory.event_at) if memory.event_at is not None else "",
+            "state": STATE_NAMES.get(str(memory.state), str(memory.state)),
+            "kind": kind_name(memory.kind),
+            "recalls": f"{memory.recall_count} time{'s' if memory.recall_count != 1 else ''}"
+                       + (f", last {when_text(memory.last_recalled_at)}" if memory.last_recalled_at else ""),
+            "reason": reason,
+            "id": memory.id,
+        }
+        for key, value in values.items():
+            self.fields[key].setText(value)
+            self.form.setRowVisible(self.fields[key], bool(value))
+        pinned = memory.state == "pinned"
+        self.pin_button.setText("Unpin" if pinned else "Pin")
+        self.pin_button.setToolTip("Let this memory fade like the others" if pinned else "Pinned memories never fade")
+        self.pin_button.setEnabled(memory.state != "deleted")
+        self.delete_button.setEnabled(memory.state != "deleted")
+
+    def _pin_clicked(self) -> None:
+        if self.memory is None:
+            return
+        if self.memory.state == "pinned":
+            self.unpin_requested.emit(self.memory.id)
+        else:
+            self.pin_requested.emit(self.memory.id)

@@ -1,0 +1,116 @@
+"""Quick Capture: a small always-on-top box to jot a note. It opens prefilled with the
+clipboard's text; Enter saves, Shift+Enter adds a line, Esc cancels."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from .display import error_text
+from .text_input import SubmitTextEdit
+from .workers import MnemoBridge
+
+QUICK_CAPTURE = "quick_capture"
+CLIPBOARD = "clipboard"
+CLOSE_AFTER_MS = 900
+HINT = "Enter saves · Esc cancels"
+
+
+class QuickCaptureDialog(QDialog):
+    saved = Signal(object)  # core CaptureResult
+
+    def __init__(self, bridge: MnemoBridge, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.bridge = bridge
+        self.prefill = ""
+        self._saving = False
+        self.setWindowTitle("Quick Capture — Mnemo")
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        self.setModal(False)
+
+        hint = QLabel("Jot down something to remember.")
+        hint.setObjectName("muted")
+        self.input = SubmitTextEdit(lines=4)
+        self.input.setObjectName("captureInput")
+        self.input.setPlaceholderText("e.g. The spare key is in the blue flowerpot")
+        self.input.setToolTip("Enter saves · Shift+Enter adds a line · Esc cancels")
+        self.input.submitted.connect(self.save)
+        self.input.escaped.connect(self.reject)
+
+        self.feedback = QLabel(HINT)
+        self.feedback.setObjectName("muted")
+        self.feedback.setTextFormat(Qt.TextFormat.PlainText)
+        self.feedback.setWordWrap(True)
+        self.save_button = QPushButton("Save")
+        self.save_button.setObjectName("primary")
+        self.save_button.setToolTip("Remember this note (Enter)")
+        self.save_button.clicked.connect(self.save)
+        cancel = QPushButton("Cancel")
+        cancel.setToolTip("Close without saving (Esc)")
+        cancel.clicked.connect(self.reject)
+
+        row = QHBoxLayout()
+        row.addWidget(self.feedback, 1)
+        row.addWidget(cancel)
+        row.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(8)
+        layout.addWidget(hint)
+        layout.addWidget(self.input, 1)
+        layout.addLayout(row)
+        self.resize(500, self.sizeHint().height())
+
+        self._close_timer = QTimer(self)
+        self._close_timer.setSingleShot(True)
+        self._close_timer.timeout.connect(self.accept)
+
+    def open_capture(self) -> None:
+        """Show the box, prefilled with the clipboard's text when it holds text."""
+        self._close_timer.stop()
+        self._saving = False
+        self.prefill = (QGuiApplication.clipboard().text() or "").strip()
+        self.input.setPlainText(self.prefill)
+        self.input.selectAll()
+        self.input.setEnabled(True)
+        self.save_button.setEnabled(True)
+        self._feedback(HINT, "muted")
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.input.setFocus()
+
+    def source(self, text: str) -> str:
+        return CLIPBOARD if self.prefill and text == self.prefill else QUICK_CAPTURE
+
+    def save(self) -> None:
+        if self._saving:
+            return
+        text = self.input.toPlainText().strip()
+        if not text:
+            self._feedback("Type something to remember first.", "feedbackError")
+            return
+        self._saving = True
+        self.input.setEnabled(False)
+        self.save_button.setEnabled(False)
+        self._feedback("Saving…" if self.bridge.is_open else "Saving… (Mnemo is still opening its memory)", "muted")
+        self.bridge.add_note(text, self.source(text), self._saved, self._failed)
+
+    def _saved(self, result) -> None:
+        self._saving = False
+        self._feedback("Already remembered" if result.duplicate else "Saved", "feedbackOk")
+        self.saved.emit(result)
+        self._close_timer.start(CLOSE_AFTER_MS)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.input.setEnabled(True)
+        self.save_button.setEnabled(True)
+        self.input.setFocus()
+        self._feedback(error_text(exc), "feedbackError")
+
+    def _feedback(self, text: str, style: str) -> None:
+        self.feedback.setText(text)
+        self.feedback.setObjectName(style)
+        self.feedback.style().unpolish(self.feedback)
+        self.feedback.style().polish(self.feedback)

@@ -1,0 +1,51 @@
+"""The system tray icon and its menu: Quick Capture, Show Mnemo, Quit.
+Created only where the desktop has a tray (QSystemTrayIcon.isSystemTrayAvailable())."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from .assets import app_icon
+
+
+def tray_available() -> bool:
+    return QSystemTrayIcon.isSystemTrayAvailable()
+
+
+class Tray(QObject):
+    capture_requested = Signal()
+    show_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.menu = QMenu()
+        self.capture_action = QAction("Quick Capture…", self.menu)
+        self.show_action = QAction("Show Mnemo", self.menu)
+        self.quit_action = QAction("Quit", self.menu)
+        self.capture_action.triggered.connect(self.capture_requested)
+        self.show_action.triggered.connect(self.show_requested)
+        self.quit_action.triggered.connect(self.quit_requested)
+        self.menu.addAction(self.capture_action)
+        self.menu.addAction(self.show_action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.quit_action)
+
+        self.icon = QSystemTrayIcon(app_icon(), self)
+        self.icon.setToolTip("Mnemo — your private memory")
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._activated)
+
+    def show(self) -> None:
+        self.icon.show()
+
+    def hide(self) -> None:
+        self.icon.hide()
+
+    def notify(self, title: str, message: str) -> None:
+        self.icon.showMessage(title, message, app_icon(), 4000)
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.show_requested.emit()

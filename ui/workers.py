@@ -1,0 +1,266 @@
+"""The Qt bridge to core. Every call into `Mnemo` (opening the store, loading the models,
+asking, searching, capturing, editing) runs on a thread pool; its results, streamed tokens
+and errors come back to the GUI thread through one queued signal.
+
+Until the store is open, calls are queued and run as soon as it is."""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING, Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+
+from core.errors import MnemoError
+
+from .display import error_text
+from .import_guard import use_thread_safe_import
+
+if TYPE_CHECKING:  # importing core.mnemo pulls in numpy and pyarrow: only in workers
+    from core.mnemo import Mnemo
+
+log = logging.getLogger("mnemo.ui")
+
+Callback = Callable[..., Any] | None
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], None]):
+        super().__init__()
+        self._fn = fn
+
+    def run(self) -> None:
+        self._fn()
+
+
+class AskHandle:
+    """A running answer: `cancel()` asks the model to stop; `stopped` tells whether it was asked to."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+
+    def cancel(self) -> None:
+        self.event.set()
+
+    @property
+    def stopped(self) -> bool:
+        return self.event.is_set()
+
+
+class MnemoBridge(QObject):
+    status = Signal(str)  # what Mnemo is doing, for the status bar
+    opened = Signal()  # the store is open: browsing, search and capture work
+    open_failed = Signal(str)
+    embedder_failed = Signal(str)
+    model_failed = Signal(str)
+    ready = Signal()  # start-up finished (a model may have failed: see model_error)
+    memories_changed = Signal()  # something was added, deleted, pinned...
+
+    _deliver = Signal(object, object)  # (callback, args) from a worker to the GUI thread
+
+    def __init__(self, factory: Callable[[], "Mnemo"], parent: QObject | None = None, threads: int = 4):
+        super().__init__(parent)
+        use_thread_safe_import()  # workers import numpy, lancedb, torch...
+        self._factory = factory
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(threads)
+        self._deliver.connect(self._on_deliver, Qt.ConnectionType.QueuedConnection)
+        self.mnemo: Mnemo | None = None
+        self._built: Mnemo | None = None  # set by the start-up worker, so shutdown can close it
+        self.open_error: str | None = None
+        self.embedder_error: str | None = None
+        self.model_error: str | None = None
+        self.is_ready = False
+        self.status_text = ""
+        self._pending: list[tuple[Callable, Callback, Callback]] = []
+        self._asks: set[AskHandle] = set()
+        self._started = False
+        self._closed = False
+
+    # ------------------------------------------------------------------ start-up
+    @property
+    def is_open(self) -> bool:
+        return self.mnemo is not None
+
+    def start(self) -> None:
+        """Open the store, then load the embedding and language models, in the background."""
+        if self._started:
+            return
+        self._started = True
+        self._set_status("Opening memory…")
+        self._pool.start(_Job(self._startup))
+
+    def _startup(self) -> None:
+        try:
+            mnemo = self._factory()
+        except BaseException as exc:  # noqa: BLE001 - shown to the user, never swallowed silently
+            self._post(self._on_open_failed, exc)
+            return
+        self._built = mnemo
+        self._post(self._on_opened, mnemo)
+        self._load(mnemo.embedder, "Loading embedding model…", self._on_embedder_failed)
+        self._load(mnemo.model, "Loading language model…", self._on_model_failed)
+        self._post(self._on_ready)
+
+    def _load(self, part: Any, message: str, on_error: Callable) -> None:
+        load = getattr(part, "load", None)
+        if load is None or getattr(part, "loaded", False) or self._closed:
+            return  # nothing to load, or quitting: do not make the user wait for it
+        self._post(self._set_status, message)
+        try:
+            load()
+        except BaseException as exc:  # noqa: BLE001
+            self._post(on_error, exc)
+
+    def _on_opened(self, mnemo: "Mnemo") -> None:
+        if self._closed:
+            return
+        self.mnemo = mnemo
+        self.opened.emit()
+        pending, self._pending = self._pending, []
+        for fn, on_done, on_error in pending:
+            self._submit(fn, on_done, on_error)
+
+    def _on_open_failed(self, exc: BaseException) -> None:
+        self.open_error = error_text(exc)
+        self._set_status("Memory could not be opened")
+        self.open_failed.emit(self.open_error)
+        pending, self._pending = self._pending, []
+        for _fn, _on_done, on_error in pending:
+            if on_error is not None:
+                on_error(exc)
+
+    def _on_embedder_failed(self, exc: BaseException) -> None:
+        self.embedder_error = error_text(exc)
+        self.embedder_failed.emit(self.embedder_error)
+
+    def _on_model_failed(self, exc: BaseException) -> None:
+        self.model_error = error_text(exc)
+        self.model_failed.emit(self.model_error)
+
+    def _on_ready(self) -> None:
+        self.is_ready = True
+        if self.model_error:
+            self._set_status("Ready — no language model")
+        elif self.embedder_error:
+            self._set_status("Ready — no embedding model")
+        else:
+            self._set_status("Ready")
+        self.ready.emit()
+
+    def _set_status(self, text: str) -> None:
+        self.status_text = text
+        self.status.emit(text)
+
+    # ------------------------------------------------------------------ calls
+    def call(self, fn: Callable[["Mnemo"], Any], on_done: Callback = None, on_error: Callback = None) -> None:
+        """Run fn(mnemo) on a worker; on_done(result) or on_error(exception) on the GUI thread."""
+        if self._closed:
+            return
+        if self.open_error is not None:
+            if on_error is not None:
+                on_error(MnemoError(self.open_error))
+            return
+        if self.mnemo is None:
+            self._pending.append((fn, on_done, on_error))
+            return
+        self._submit(fn, on_done, on_error)
+
+    def _submit(self, fn, on_done, on_error) -> None:
+        mnemo = self.mnemo
+
+        def job() -> None:
+            try:
+                result = fn(mnemo)
+            except BaseException as exc:  # noqa: BLE001
+                if on_error is not None:
+                    self._post(on_error, exc)
+                else:
+                    log.error("background call failed", exc_info=exc)
+                return
+            if on_done is not None:
+                self._post(on_done, result)
+
+        self._pool.start(_Job(job))
+
+    def _post(self, callback: Callable, *args: Any) -> None:
+        """From any thread: run callback(*args) on the GUI thread."""
+        self._deliver.emit(callback, args)
+
+    @Slot(object, object)
+    def _on_deliver(self, callback: Callable, args: tuple) -> None:
+        try:
+            callback(*args)
+        except RuntimeError as exc:  # the receiving widget was closed while the work ran
+            if "already deleted" not in str(exc):
+                raise
+            log.debug("dropped a result for a deleted widget: %s", exc)
+
+    # ------------------------------------------------------------------ services
+    def ask(self, question: str, conversation_id: str, on_memories: Callback, on_token: Callback,
+            on_done: Callback, on_error: Callback) -> AskHandle:
+        handle = AskHandle()
+        self._asks.add(handle)
+
+        def run(mnemo: "Mnemo"):
+            return mnemo.ask(
+                question,
+                on_token=lambda piece: self._post(on_token, piece),
+                cancel=handle.event,
+                capture=True,
+                conversation_id=conversation_id,
+                on_memories=lambda hits: self._post(on_memories, list(hits)),
+            )
+
+        def done(answer) -> None:
+            self._asks.discard(handle)
+            if answer.captured_ids:
+                self.memories_changed.emit()
+            on_done(answer)
+
+        def failed(exc: BaseException) -> None:
+            self._asks.discard(handle)
+            on_error(exc)
+
+        self.call(run, done, failed)
+        return handle
+
+    def add_note(self, text: str, source: str, on_done: Callback, on_error: Callback) -> None:
+        def done(result) -> None:
+            if not result.duplicate:
+                self.memories_changed.emit()
+            if on_done is not None:
+                on_done(result)
+
+        self.call(lambda m: m.add_note(text, source=source), done, on_error)
+
+    def change(self, action: str, memory_id: str, on_done: Callback = None, on_error: Callback = None) -> None:
+        """action: pin, unpin, delete or undelete."""
+        if action not in ("pin", "unpin", "delete", "undelete"):
+            raise ValueError(f"unknown memory action {action!r}")
+
+        def done(_result) -> None:
+            self.memories_changed.emit()
+            if on_done is not None:
+                on_done(memory_id)
+
+        self.call(lambda m: getattr(m, action)(memory_id), done, on_error)
+
+    # ------------------------------------------------------------------ shutdown
+    def shutdown(self, timeout_ms: int = -1) -> None:
+        """Stop answers, let running work finish, close the store."""
+        if self._closed:
+            return
+        self._closed = True
+        self._pending.clear()
+        for handle in list(self._asks):
+            handle.cancel()
+        if not self._pool.waitForDone(timeout_ms):
+            log.warning("background work still running at shutdown; the store is left to the OS to close")
+            return
+        mnemo, self.mnemo, self._built = self._built, None, None
+        if mnemo is not None:
+            try:
+                mnemo.close()
+            except Exception:  # noqa: BLE001 - closing must not block quitting
+                log.exception("closing the memory store failed")
