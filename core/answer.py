@@ -66,7 +66,7 @@ class AnswerService:
         hits = self.select(question)
         if on_memories is not None:
             on_memories(hits)
-        messages = build_messages(question, hits, self.clock.now())
+        messages = build_messages(question, hits)
         pieces: list[str] = []
         first = None
         for piece in self.model.stream_chat(messages, max_tokens=self.max_tokens, cancel=cancel):

@@ -53,8 +53,8 @@ class ScriptedModel:
         self.prompts.append(messages)
         reply = self.reply
         if reply is None:
-            lines = [l for l in messages[-1]["content"].splitlines() if l.startswith("- (")]
-            reply = lines[0].split(") ", 1)[1] if lines and "(none)" not in lines[0] else "I do not remember."
+            lines = [l for l in messages[-1]["content"].splitlines() if l.startswith("- [")]
+            reply = lines[0].split("] ", 1)[1] if lines else "I do not remember."
         for word in reply.split(" "):
             if cancel is not None and cancel.is_set():
                 return

@@ -71,7 +71,7 @@ def test_empty_question_is_refused(mnemo):
 def test_no_matching_memory_gives_an_empty_prompt_list(mnemo):
     mnemo.add_note("The garage code is 4417")
     answer = mnemo.ask("quantum chromodynamics lecture", capture=False)
-    assert answer.memories == [] and "(none)" in mnemo.model.prompts[-1][-1]["content"]
+    assert answer.memories == [] and "(no notes about this)" in mnemo.model.prompts[-1][-1]["content"]
 
 
 @pytest.mark.real
