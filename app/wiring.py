@@ -10,6 +10,7 @@ from core.llm import LlamaModel
 from core.mnemo import Mnemo
 
 from .paths import default_model_path, ensure_private_dir
+from .settings import Settings
 
 
 def offline_environment() -> None:
@@ -20,8 +21,28 @@ def offline_environment() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+def model_path_for(data_dir: Path, override: Path | None = None) -> Path:
+    """--model wins; then the file chosen in the app (settings); then the bundled model."""
+    if override:
+        return Path(override).expanduser()
+    chosen = Settings.load(data_dir).model_path
+    return Path(chosen) if chosen else default_model_path()
+
+
 def build_mnemo(data_dir: Path, clock: Clock, model_path: Path | None = None) -> Mnemo:
     offline_environment()
     ensure_private_dir(Path(data_dir))
-    model = LlamaModel(Path(model_path) if model_path else default_model_path())
+    model = LlamaModel(model_path_for(data_dir, model_path))
     return Mnemo(Path(data_dir), clock, MiniLMEmbedder(), model)
+
+
+def switch_model(mnemo: Mnemo, path: Path) -> Path:
+    """Load the GGUF file at `path` (raises ModelError, changing nothing, if it cannot be
+    used), make it the model that answers, and remember the choice in the settings."""
+    model = LlamaModel(Path(path).expanduser())
+    model.load()
+    mnemo.use_model(model)
+    settings = Settings.load(mnemo.data_dir)
+    settings.model_path = str(model.path.resolve())
+    settings.save(mnemo.data_dir)
+    return model.path

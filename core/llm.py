@@ -11,7 +11,7 @@ from typing import Iterator, Protocol
 
 from .errors import ModelError
 
-CHOOSE_ANOTHER = "Choose another GGUF file with --model PATH (or Settings → Language model in the app)."
+CHOOSE_ANOTHER = "Choose another GGUF file with --model PATH, or in the app with File → Choose Language Model."
 
 
 class ChatModel(Protocol):
@@ -96,6 +96,12 @@ class LlamaModel:
                 close = getattr(chunks, "close", None)
                 if close is not None:
                     close()
+
+    def forget_cache(self) -> None:
+        """Drop the cached attention state (the next prompt is processed from scratch)."""
+        if self._llama is not None:
+            with self._run_lock:
+                self._llama.reset()
 
     def count_tokens(self, text: str) -> int:
         self.load()

@@ -31,6 +31,11 @@ class Mnemo:
     def close(self) -> None:
         self.store.close()
 
+    def use_model(self, model: ChatModel) -> None:
+        """Answer with another (already loaded) model from now on."""
+        self.model = model
+        self.answers.model = model
+
     # capture
     def add_note(self, text: str, source: str = Source.USER, at: datetime | None = None) -> CaptureResult:
         return self.capture.add_note(text, source=source, at=at)
