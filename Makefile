@@ -3,7 +3,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast setup eval-recall clean
+.PHONY: run test test-fast setup eval-recall bench clean
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -19,6 +19,10 @@ test-fast: setup
 
 eval-recall: setup
 	$(PY) scripts/eval_locomo_recall.py
+
+bench: setup
+	$(PY) scripts/bench_first_token.py
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/bench_startup.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

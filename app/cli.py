@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 from core.clock import Clock, FixedClock, SystemClock, from_epoch, parse_instant

@@ -1,7 +1,8 @@
 """`mnemo-gui`: the desktop app. The window shows first; the store opens and the models load
 in the background (see ui/workers.py). Only one instance runs per data directory.
 
-Set MNEMO_REPORT_STARTUP=1 to print how long the window took to appear."""
+Set MNEMO_REPORT_STARTUP=1 to print how long the window took to appear and when start-up
+finished (store open, both models loaded)."""
 from __future__ import annotations
 
 import time
@@ -59,6 +60,24 @@ def quit_on_signals(app) -> None:
     heartbeat.timeout.connect(lambda: None)
 
 
+def build_bridge(data_dir: Path, clock: Clock, model_path: Path | None = None):
+    """The bridge the window talks to, wired to the real parts. The heavy imports (numpy,
+    LanceDB, torch, llama.cpp) happen in its workers, never on the GUI thread."""
+    from ui.workers import MnemoBridge
+
+    def factory():
+        from .wiring import build_mnemo
+
+        return build_mnemo(data_dir, clock, model_path)
+
+    def switch(mnemo, path: Path) -> Path:  # File ▸ Choose Language Model…
+        from .wiring import switch_model
+
+        return switch_model(mnemo, path)
+
+    return MnemoBridge(factory, model_switcher=switch)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -75,7 +94,6 @@ def main(argv: list[str] | None = None) -> int:
     from ui.main_window import MainWindow
     from ui.single_instance import SingleInstance
     from ui.tray import Tray, tray_available
-    from ui.workers import MnemoBridge
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Mnemo")
@@ -94,12 +112,7 @@ def main(argv: list[str] | None = None) -> int:
 
     apply_style(app)
 
-    def factory():
-        from .wiring import build_mnemo  # imports numpy, pyarrow, lancedb: in the worker
-
-        return build_mnemo(data_dir, clock, args.model)
-
-    bridge = MnemoBridge(factory)
+    bridge = build_bridge(data_dir, clock, args.model)
     has_tray = tray_available()
     window = MainWindow(bridge, conversation_id(clock), has_tray=has_tray)
     window.quit_requested.connect(app.quit)
@@ -134,8 +147,11 @@ def main(argv: list[str] | None = None) -> int:
 
     window.show()
     if os.environ.get("MNEMO_REPORT_STARTUP") == "1":
-        QTimer.singleShot(0, lambda: print(f"window shown after {seconds_since_process_start():.3f} s",
-                                           file=sys.stderr, flush=True))
+        def report(what: str) -> None:
+            print(f"{what} after {seconds_since_process_start():.3f} s", file=sys.stderr, flush=True)
+
+        QTimer.singleShot(0, lambda: report("window shown"))
+        bridge.ready.connect(lambda: report("ready"))
     QTimer.singleShot(0, bridge.start)
     return app.exec()
 

@@ -13,10 +13,7 @@ from .errors import InvalidInputError
 from .llm import ChatModel
 from .prompt import build_messages
 from .records import Kind, Source
-from .retrieval import Hit, Retriever
-
-# A memory enters the prompt when it is close in meaning or shares a keyword with the question.
-MIN_SIMILARITY = 0.25
+from .retrieval import MIN_SIMILARITY, Hit, Retriever  # noqa: F401 - MIN_SIMILARITY re-exported
 
 
 @dataclass
@@ -43,11 +40,7 @@ class AnswerService:
     def select(self, question: str) -> list[Hit]:
         """The memories that go into the prompt for this question."""
         hits = self.retriever.search(question, k=max(10, self.prompt_memories * 2))
-        chosen = [
-            h for h in hits
-            if h.memory.kind != Kind.LESSON
-            and ((h.dense_score or 0.0) >= MIN_SIMILARITY or h.matched_terms)
-        ]
+        chosen = [h for h in hits if h.memory.kind != Kind.LESSON and h.relevant]
         return chosen[: self.prompt_memories]
 
     def ask(

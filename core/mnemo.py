@@ -41,8 +41,10 @@ class Mnemo:
         return self.capture.add_note(text, source=source, at=at)
 
     # retrieval
-    def search(self, query: str, k: int = 10) -> list[Hit]:
-        return self.retriever.search(query, k=k)
+    def search(self, query: str, k: int = 10, relevant_only: bool = True) -> list[Hit]:
+        """Ranked memories; by default only those close in meaning or sharing a word."""
+        hits = self.retriever.search(query, k=k)
+        return [h for h in hits if h.relevant] if relevant_only else hits
 
     # answering
     def ask(self, question: str, on_token: Callable[[str], None] | None = None,

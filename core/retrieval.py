@@ -14,6 +14,9 @@ from .store import MemoryStore
 from .text import terms, terms_many
 
 MODES = ("hybrid", "dense", "bm25")
+# A hit is relevant when it is close in meaning or shares a keyword with the query. Dense
+# search ranks every memory, so without this a nonsense query would "match" everything.
+MIN_SIMILARITY = 0.25
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,10 @@ class Hit:
     keyword_rank: int | None = None
     matched_terms: tuple[str, ...] = field(default_factory=tuple)
     context_terms: tuple[str, ...] = field(default_factory=tuple)  # matched in the turn before
+
+    @property
+    def relevant(self) -> bool:
+        return (self.dense_score or 0.0) >= MIN_SIMILARITY or bool(self.matched_terms or self.context_terms)
 
     @property
     def reason(self) -> str:
@@ -178,10 +185,6 @@ class Retriever:
                 )
             )
         return hits
-
-    def similarity(self, query: str, memory_ids: list[str]) -> dict[str, float]:
-        qvec = self.embedder.embed([query])[0]
-        return {i: float(self.store.vector(i) @ qvec) for i in memory_ids}
 
     def _allowed(self, ids: list[str], states: frozenset) -> np.ndarray:
         key = self.store.version

@@ -3,8 +3,8 @@ stand-ins for the models (tests/fakes.py), so it takes seconds:
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [OUT_DIR]
 
-Writes loading.png, chat.png, memories.png, memories_undo.png, quick_capture.png and
-missing_model.png
+Writes loading.png, chat.png, memories.png, memories_undo.png, quick_capture.png,
+missing_model.png and model_chosen.png (after File ▸ Choose Language Model…)
 (default OUT_DIR: .screenshots/)."""
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def pump(app: QApplication, until=lambda: False, seconds: float = 5.0) -> None:
     app.processEvents()
 
 
-def window_for(app, data_dir: Path, model, notes=NOTES) -> MainWindow:
+def window_for(app, data_dir: Path, model, notes=NOTES, model_switcher=None) -> MainWindow:
     clock = FixedClock(datetime(2026, 5, 1, 9, 0, tzinfo=timezone.utc))
 
     def factory():
@@ -86,7 +86,7 @@ def window_for(app, data_dir: Path, model, notes=NOTES) -> MainWindow:
             mnemo.add_note(note)
         return mnemo
 
-    bridge = MnemoBridge(factory)
+    bridge = MnemoBridge(factory, model_switcher=model_switcher)
     window = MainWindow(bridge, "screenshot")
     window.show()
     bridge.start()
@@ -140,12 +140,23 @@ def main(out: Path) -> None:
 
     from core.llm import LlamaModel
 
-    broken = window_for(app, tmp / "b", LlamaModel(tmp / "models" / "missing.gguf"))
+    def switch(mnemo, path):  # stands for app.wiring.switch_model
+        mnemo.use_model(Replies(delay=0.01))
+        return path
+
+    broken = window_for(app, tmp / "b", LlamaModel(tmp / "models" / "missing.gguf"), model_switcher=switch)
     pump(app, lambda: broken.bridge.is_ready)
     broken.chat.input.setPlainText("Where does my sister live?")
     broken.chat.send()
     pump(app, lambda: not broken.chat.busy)
     broken.grab().save(str(out / "missing_model.png"))
+    broken.bridge.switch_model(tmp / "models" / "SmolLM2-360M-Instruct.Q8_0.gguf")
+    pump(app, lambda: not broken.bridge.switching_model)
+    broken.chat.input.setPlainText("Where does my sister live?")
+    broken.chat.send()
+    pump(app, lambda: not broken.chat.busy)
+    pump(app, seconds=0.3)
+    broken.grab().save(str(out / "model_chosen.png"))
     broken.bridge.shutdown()
     broken.close()
     print(f"screenshots in {out}")

@@ -2,10 +2,13 @@
 stopped, failed) and the memories it used, behind a "Memories used (n) ▸" toggle."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from typing import Callable
 
-from .display import kind_name, short, speaker_prefix, when_text
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout,
+                               QWidget)
+
+from .display import kind_name, speaker_prefix, when_text
 
 WAITING = "Waiting for Mnemo to finish loading… your question will be answered then."
 WAITING_FOR_MODEL = "Waiting for the language model to load…"
@@ -24,6 +27,15 @@ def _label(text: str = "", name: str = "", selectable: bool = True) -> QLabel:
     return label
 
 
+def _fix_button(text: str, slot: Callable[[], None]) -> QPushButton:
+    """The way out of an error, e.g. "Choose a Model…" under "the model file is missing"."""
+    button = QPushButton(text)
+    button.setObjectName("fixButton")
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    button.clicked.connect(slot)
+    return button
+
+
 def _bubble(name: str, label: QLabel) -> QFrame:
     frame = QFrame()
     frame.setObjectName(name)
@@ -34,15 +46,20 @@ def _bubble(name: str, label: QLabel) -> QFrame:
 
 
 class ErrorBubble(QFrame):
-    """A message from Mnemo itself, e.g. the language model could not be loaded."""
+    """A message from Mnemo itself, e.g. the language model could not be loaded, with an
+    optional button that fixes it; name "infoBubble" for good news (a model was chosen)."""
 
-    def __init__(self, message: str, parent: QWidget | None = None):
+    def __init__(self, message: str, fix: tuple[str, Callable[[], None]] | None = None,
+                 parent: QWidget | None = None, name: str = "errorBubble"):
         super().__init__(parent)
-        self.setObjectName("errorBubble")
+        self.setObjectName(name)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
-        self.label = _label(message, "errorText")
+        self.label = _label(message, "errorText" if name == "errorBubble" else "infoText")
         layout.addWidget(self.label)
+        self.fix_button = _fix_button(*fix) if fix else None
+        if self.fix_button is not None:
+            layout.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignLeft)
 
     def text(self) -> str:
         return self.label.text()
@@ -145,6 +162,7 @@ class ExchangeWidget(QWidget):
         self.memories = MemoriesUsed()
         self.answer_bubble.layout().addWidget(self.memories)
         self.answer_label.hide()
+        self.fix_button: QPushButton | None = None
         layout.addWidget(self.answer_bubble)
 
     def resizeEvent(self, event) -> None:
@@ -197,9 +215,12 @@ class ExchangeWidget(QWidget):
         self.state_label.setText(STOPPED)
         self.state_label.show()
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: str, fix: tuple[str, Callable[[], None]] | None = None) -> None:
         if self.stopped:
             return
+        if fix and self.fix_button is None:
+            self.fix_button = _fix_button(*fix)
+            self.answer_bubble.layout().insertWidget(2, self.fix_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.failed = True
         self.finished = True
         self.answer_bubble.setObjectName("errorBubble")

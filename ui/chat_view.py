@@ -6,11 +6,14 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from core.errors import ModelError
+
 from .chat_exchange import ErrorBubble, ExchangeWidget
 from .display import error_text
 from .text_input import SubmitTextEdit
 from .workers import AskHandle, MnemoBridge
 
+PLACEHOLDER = "Ask Mnemo…  (Enter sends, Shift+Enter starts a new line)"
 WELCOME = (
     "Ask me about anything you have told me.\n"
     "What you say here is remembered; add a quick note with Ctrl+Shift+N."
@@ -20,6 +23,7 @@ WELCOME = (
 class ChatView(QWidget):
     answer_finished = Signal(object)  # the core Answer
     notice = Signal(str)  # a short message for the status bar
+    choose_model_requested = Signal()  # "Choose a Model…" under a language-model error
 
     def __init__(self, bridge: MnemoBridge, conversation_id: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -53,7 +57,7 @@ class ChatView(QWidget):
 
         self.input = SubmitTextEdit(lines=3)
         self.input.setObjectName("chatInput")
-        self.input.setPlaceholderText("Ask Mnemo…  (Enter sends, Shift+Enter starts a new line)")
+        self.input.setPlaceholderText(PLACEHOLDER)
         self.input.setToolTip("Type a question. Enter sends it; Shift+Enter adds a new line; Esc stops an answer.")
         self.input.submitted.connect(self.send)
         self.input.escaped.connect(self.stop)
@@ -109,6 +113,8 @@ class ChatView(QWidget):
             return
         self.input.clear()
         exchange = ExchangeWidget(question, waiting=not self.bridge.is_ready)
+        if self.bridge.switching_model:
+            exchange.started(model_loading=True)  # it waits for the new model
         self._add(exchange)
         self.exchanges.append(exchange)
         self._current = exchange
@@ -132,11 +138,28 @@ class ChatView(QWidget):
         self._release()
         self.notice.emit("Answer stopped")
 
-    def show_error(self, message: str) -> ErrorBubble:
-        bubble = ErrorBubble(message)
+    def show_error(self, message: str, offer_model: bool = False) -> ErrorBubble:
+        """An error from Mnemo itself; offer_model adds a "Choose a Model…" button."""
+        bubble = ErrorBubble(message, self._model_fix() if offer_model else None)
         self._add(bubble)
         self.errors.append(bubble)
         return bubble
+
+    def show_info(self, message: str) -> ErrorBubble:
+        bubble = ErrorBubble(message, name="infoBubble")
+        self._add(bubble)
+        return bubble
+
+    def _model_fix(self):
+        if not self.bridge.can_switch_model:
+            return None
+        return ("Choose a Model…", self.choose_model_requested.emit)
+
+    def model_fixed(self) -> None:
+        """A model answers now: the old "Choose a Model…" buttons have done their job."""
+        for widget in [*self.errors, *self.exchanges]:
+            if widget.fix_button is not None:
+                widget.fix_button.hide()
 
     def _bridge_ready(self) -> None:
         if self._current is not None:
@@ -159,7 +182,7 @@ class ChatView(QWidget):
 
     def _on_error(self, exchange: ExchangeWidget, exc: BaseException) -> None:
         message = error_text(exc)
-        exchange.fail(message)
+        exchange.fail(message, self._model_fix() if isinstance(exc, ModelError) else None)
         if exchange is self._current:
             self._release()
         self.notice.emit(message)

@@ -7,8 +7,9 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from .assets import app_icon
-from .chat_view import ChatView
+from .chat_view import PLACEHOLDER, ChatView
 from .memories_view import MemoriesView
+from .model_chooser import NO_MODEL_PLACEHOLDER, ModelChooser
 from .quick_capture import QuickCaptureDialog
 from .workers import MnemoBridge
 
@@ -51,13 +52,14 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.state_label)
         self.statusBar().setSizeGripEnabled(False)
 
+        self.model_chooser = ModelChooser(bridge, self)
         self._build_menus()
         self.chat.notice.connect(self.notify)
         self.memories.notice.connect(self.notify)
         bridge.status.connect(self._status)
         bridge.open_failed.connect(self._open_failed)
         bridge.embedder_failed.connect(self._part_failed)
-        bridge.model_failed.connect(self._part_failed)
+        bridge.model_failed.connect(lambda message: self._part_failed(message, offer_model=True))
         bridge.ready.connect(self._ready)
         self.chat.input.setPlaceholderText(
             "Mnemo is loading… you can already type your question." if not bridge.is_ready
@@ -88,6 +90,8 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.model_chooser.action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         memory_menu = bar.addMenu("&Memory")
         memory_menu.addAction(self.capture_action)
@@ -148,17 +152,18 @@ class MainWindow(QMainWindow):
         self.state_label.setToolTip(message)
         self.notify(message)
 
-    def _part_failed(self, message: str) -> None:
-        self.chat.show_error(message)
+    def _part_failed(self, message: str, offer_model: bool = False) -> None:
+        self.chat.show_error(message, offer_model=offer_model)
         self.state_label.setToolTip(message)
         self.statusBar().showMessage(message)  # stays until the next notice
 
     def _ready(self) -> None:
         if self.bridge.model_error:
             self.chat.input.setPlaceholderText(
+                NO_MODEL_PLACEHOLDER if self.bridge.can_switch_model else
                 "Answers need a language model (see the message above); memories, search and Quick Capture work.")
         else:
-            self.chat.input.setPlaceholderText("Ask Mnemo…  (Enter sends, Shift+Enter starts a new line)")
+            self.chat.input.setPlaceholderText(PLACEHOLDER)
 
     # ------------------------------------------------------------------ window events
     def showEvent(self, event) -> None:

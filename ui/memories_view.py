@@ -17,12 +17,8 @@ UNDO_SECONDS = 15
 
 
 def relevant_hits(mnemo, query: str, k: int = 50) -> list:
-    """Search hits a person would call matches: close in meaning or sharing a word, by the
-    same rule that picks the memories for an answer (dense search alone ranks everything)."""
-    from core.answer import MIN_SIMILARITY  # in the worker: core pulls in numpy and pyarrow
-
-    return [h for h in mnemo.search(query, k=k)
-            if (h.dense_score or 0.0) >= MIN_SIMILARITY or h.matched_terms]
+    """Search hits a person would call matches (core leaves out the unrelated ones)."""
+    return mnemo.search(query, k=k, relevant_only=True)
 
 
 class UndoBar(QFrame):

@@ -1,12 +1,14 @@
 """The Qt bridge to core. Every call into `Mnemo` (opening the store, loading the models,
-asking, searching, capturing, editing) runs on a thread pool; its results, streamed tokens
-and errors come back to the GUI thread through one queued signal.
+asking, searching, capturing, editing, switching the language model) runs on a thread pool;
+its results, streamed tokens and errors come back to the GUI thread through one queued signal.
 
-Until the store is open, calls are queued and run as soon as it is."""
+Until the store is open, calls are queued and run as soon as it is. While another language
+model loads, questions wait for it (they never run against a half-loaded model)."""
 from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
@@ -22,6 +24,7 @@ if TYPE_CHECKING:  # importing core.mnemo pulls in numpy and pyarrow: only in wo
 log = logging.getLogger("mnemo.ui")
 
 Callback = Callable[..., Any] | None
+ModelSwitcher = Callable[["Mnemo", Path], Any]  # loads the file, makes it answer; raises ModelError
 
 
 class _Job(QRunnable):
@@ -55,13 +58,18 @@ class MnemoBridge(QObject):
     model_failed = Signal(str)
     ready = Signal()  # start-up finished (a model may have failed: see model_error)
     memories_changed = Signal()  # something was added, deleted, pinned...
+    model_switching = Signal(str)  # path of the language model now loading
+    model_switched = Signal(str)  # path of the language model that answers from now on
+    model_switch_failed = Signal(str)  # why; the previous model still answers
 
     _deliver = Signal(object, object)  # (callback, args) from a worker to the GUI thread
 
-    def __init__(self, factory: Callable[[], "Mnemo"], parent: QObject | None = None, threads: int = 4):
+    def __init__(self, factory: Callable[[], "Mnemo"], parent: QObject | None = None, threads: int = 4,
+                 model_switcher: ModelSwitcher | None = None):
         super().__init__(parent)
         use_thread_safe_import()  # workers import numpy, lancedb, torch...
         self._factory = factory
+        self._switcher = model_switcher
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
         self._deliver.connect(self._on_deliver, Qt.ConnectionType.QueuedConnection)
@@ -74,6 +82,8 @@ class MnemoBridge(QObject):
         self.status_text = ""
         self._pending: list[tuple[Callable, Callback, Callback]] = []
         self._asks: set[AskHandle] = set()
+        self.switching_model = False
+        self._held_asks: list[tuple[Callable, Callback, Callback]] = []  # asked while a model loads
         self._started = False
         self._closed = False
 
@@ -99,7 +109,8 @@ class MnemoBridge(QObject):
         self._built = mnemo
         self._post(self._on_opened, mnemo)
         self._load(mnemo.embedder, "Loading embedding model…", self._on_embedder_failed)
-        self._load(mnemo.model, "Loading language model…", self._on_model_failed)
+        model = mnemo.model
+        self._load(model, "Loading language model…", lambda exc: self._on_model_failed(exc, model))
         self._post(self._on_ready)
 
     def _load(self, part: Any, message: str, on_error: Callable) -> None:
@@ -134,19 +145,25 @@ class MnemoBridge(QObject):
         self.embedder_error = error_text(exc)
         self.embedder_failed.emit(self.embedder_error)
 
-    def _on_model_failed(self, exc: BaseException) -> None:
+    def _on_model_failed(self, exc: BaseException, model: Any = None) -> None:
+        if model is not None and self.mnemo is not None and self.mnemo.model is not model:
+            return  # the user chose another model meanwhile: this failure is history
         self.model_error = error_text(exc)
         self.model_failed.emit(self.model_error)
 
     def _on_ready(self) -> None:
         self.is_ready = True
-        if self.model_error:
-            self._set_status("Ready — no language model")
-        elif self.embedder_error:
-            self._set_status("Ready — no embedding model")
-        else:
-            self._set_status("Ready")
+        self._set_status(self._ready_status())
         self.ready.emit()
+
+    def _ready_status(self) -> str:
+        if self.switching_model:
+            return "Loading language model…"
+        if self.model_error:
+            return "Ready — no language model"
+        if self.embedder_error:
+            return "Ready — no embedding model"
+        return "Ready"
 
     def _set_status(self, text: str) -> None:
         self.status_text = text
@@ -222,7 +239,10 @@ class MnemoBridge(QObject):
             self._asks.discard(handle)
             on_error(exc)
 
-        self.call(run, done, failed)
+        if self.switching_model:
+            self._held_asks.append((run, done, failed))  # answered once the new model is in
+        else:
+            self.call(run, done, failed)
         return handle
 
     def add_note(self, text: str, source: str, on_done: Callback, on_error: Callback) -> None:
@@ -246,6 +266,51 @@ class MnemoBridge(QObject):
 
         self.call(lambda m: getattr(m, action)(memory_id), done, on_error)
 
+    @property
+    def can_switch_model(self) -> bool:
+        return self._switcher is not None and not self._closed
+
+    def switch_model(self, path: str | Path, on_done: Callback = None, on_error: Callback = None) -> bool:
+        """Load the language model file at `path` on a worker and answer with it from then on.
+        On failure the previous model keeps answering. Questions asked meanwhile wait.
+        Returns False (and does nothing) if no switcher was given or a switch is running."""
+        if not self.can_switch_model or self.switching_model:
+            return False
+        path = Path(path)
+        switcher = self._switcher
+        self.switching_model = True
+        self._set_status("Loading language model…")
+        self.model_switching.emit(str(path))
+
+        def done(result) -> None:
+            self.switching_model = False
+            self.model_error = None
+            chosen = str(result) if isinstance(result, (str, Path)) else str(path)
+            if self.is_ready:  # else start-up is still loading and will say "Ready" itself
+                self._set_status(self._ready_status())
+            self.model_switched.emit(chosen)
+            self._release_held_asks()
+            if on_done is not None:
+                on_done(chosen)
+
+        def failed(exc: BaseException) -> None:
+            self.switching_model = False
+            message = error_text(exc)
+            if self.is_ready or self.open_error is not None:
+                self._set_status("Memory could not be opened" if self.open_error else self._ready_status())
+            self.model_switch_failed.emit(message)
+            self._release_held_asks()
+            if on_error is not None:
+                on_error(exc)
+
+        self.call(lambda mnemo: switcher(mnemo, path), done, failed)
+        return True
+
+    def _release_held_asks(self) -> None:
+        held, self._held_asks = self._held_asks, []
+        for fn, on_done, on_error in held:
+            self.call(fn, on_done, on_error)
+
     # ------------------------------------------------------------------ shutdown
     def shutdown(self, timeout_ms: int = -1) -> None:
         """Stop answers, let running work finish, close the store."""
@@ -253,6 +318,7 @@ class MnemoBridge(QObject):
             return
         self._closed = True
         self._pending.clear()
+        self._held_asks.clear()
         for handle in list(self._asks):
             handle.cancel()
         if not self._pool.waitForDone(timeout_ms):

@@ -45,3 +45,9 @@ def test_real_minilm_finds_a_paraphrase_with_no_shared_words(tmp_path, clock, mi
     assert hits[0].memory.text == "My sister Anna lives in Lisbon"
     assert hits[0].dense_rank == 1 and "close in meaning" in hits[0].reason
     store.close()
+
+
+def test_search_leaves_out_memories_unrelated_to_the_query(mnemo):
+    mnemo.add_note("The garage code is 4417")
+    assert mnemo.search("xylophone quartet rehearsal") == []
+    assert len(mnemo.search("xylophone quartet rehearsal", relevant_only=False)) == 1

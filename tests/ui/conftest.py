@@ -15,15 +15,16 @@ READY_MS = 15_000
 
 @pytest.fixture
 def make_window(qtbot, tmp_path, clock):
-    """make_window(model=..., notes=[...], ...) -> a shown MainWindow whose memory opens
-    in the background. The bridge is shut down (store closed) after the test."""
+    """make_window(model=..., notes=[...], model_switcher=..., ...) -> a shown MainWindow whose
+    memory opens in the background (or one around a given `bridge`). The bridge is shut down
+    (store closed) after the test."""
     from ui.main_window import MainWindow
     from ui.workers import MnemoBridge
 
     made = []
 
     def make(model=None, notes=(), embedder=None, wait=True, has_tray=False, factory=None,
-             data_dir=None, conversation_id="test-chat"):
+             data_dir=None, conversation_id="test-chat", model_switcher=None, bridge=None):
         directory = data_dir or tmp_path / f"data{len(made)}"
 
         def build():
@@ -35,7 +36,7 @@ def make_window(qtbot, tmp_path, clock):
                 mnemo.add_note(note)
             return mnemo
 
-        bridge = MnemoBridge(factory or build)
+        bridge = bridge or MnemoBridge(factory or build, model_switcher=model_switcher)
         window = MainWindow(bridge, conversation_id, has_tray=has_tray)
         qtbot.addWidget(window)
         made.append(window)

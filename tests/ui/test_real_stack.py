@@ -53,3 +53,41 @@ def test_the_real_models_answer_from_a_note_in_the_chat(model_runs, qtbot, make_
     assert exchange.memories.panel.isVisible()
     turns = [m.text for m in window.bridge.mnemo.memories() if m.kind == "turn"]
     assert "Where does my sister live?" in turns
+
+
+def test_choosing_the_bundled_model_in_the_app_fixes_a_missing_one(model_runs, qtbot, make_window, tmp_path,
+                                                                    clock, monkeypatch):
+    """Through app.gui's wiring and the real app.wiring.switch_model: start with a model file
+    that does not exist, choose a GGUF in File ▸ Choose Language Model…, and get answers."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.gui import build_bridge
+    from app.paths import default_model_path
+    from app.settings import Settings
+
+    missing = tmp_path / "missing.gguf"
+    picked = tmp_path / "picked.gguf"  # stands for "any GGUF file the user has"
+    picked.symlink_to(default_model_path())
+    data = tmp_path / "data"
+    window = make_window(bridge=build_bridge(data, clock, missing), wait=False)
+    qtbot.waitUntil(lambda: window.bridge.is_ready, timeout=120_000)
+    assert window.state_label.text() == "Ready — no language model"
+    assert str(missing) in window.chat.errors[0].text()
+
+    window.open_quick_capture()
+    qtbot.keyClicks(window.quick_capture.input, NOTE)
+    with qtbot.waitSignal(window.quick_capture.saved, timeout=30_000):
+        qtbot.keyClick(window.quick_capture.input, Qt.Key.Key_Return)
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(picked), "")))
+    with qtbot.waitSignal(window.bridge.model_switched, timeout=120_000):
+        qtbot.mouseClick(window.chat.errors[0].fix_button, Qt.MouseButton.LeftButton)
+    assert window.bridge.model_error is None and window.state_label.text() == "Ready"
+    assert window.statusBar().currentMessage() == "Answers now use picked.gguf"
+    assert Settings.load(data).model_path == str(picked.resolve())
+
+    ask(qtbot, window, "Where does my sister live?")
+    exchange = wait_answered(qtbot, window, timeout=120_000)
+    assert not exchange.failed, exchange.state_text()
+    assert "Lisbon" in exchange.answer_text()
+    assert NOTE in exchange.memories.texts()
