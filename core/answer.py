@@ -5,15 +5,22 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .capture import CaptureService
 from .clock import Clock
 from .errors import InvalidInputError
 from .llm import ChatModel
-from .prompt import build_messages
+from .prompt import Background, build_messages
 from .records import Kind, Source
+
+# Kinds that never go among the notes: lessons are consulted separately, and the portrait and
+# global summary already open the prompt.
+PROMPT_PREFIX_KINDS = frozenset({Kind.LESSON, Kind.PORTRAIT, Kind.GLOBAL_SUMMARY})
 from .retrieval import MIN_SIMILARITY, Hit, Retriever  # noqa: F401 - MIN_SIMILARITY re-exported
+
+if TYPE_CHECKING:
+    from .forgetting import Forgetting
 
 
 @dataclass
@@ -29,7 +36,12 @@ class Answer:
 
 class AnswerService:
     def __init__(self, retriever: Retriever, model: ChatModel, capture: CaptureService, clock: Clock,
-                 prompt_memories: int = 5, max_tokens: int = 160):
+                 prompt_memories: int = 5, max_tokens: int = 160, forgetting: "Forgetting | None" = None,
+                 background: Callable[[], Background] | None = None):
+        """`forgetting` reinforces the memories an answer used; `background` gives the
+        portrait and global summary that open the prompt."""
+        self.forgetting = forgetting
+        self.background = background
         self.retriever = retriever
         self.model = model
         self.capture = capture
@@ -40,7 +52,7 @@ class AnswerService:
     def select(self, question: str) -> list[Hit]:
         """The memories that go into the prompt for this question."""
         hits = self.retriever.search(question, k=max(10, self.prompt_memories * 2))
-        chosen = [h for h in hits if h.memory.kind != Kind.LESSON and h.relevant]
+        chosen = [h for h in hits if h.memory.kind not in PROMPT_PREFIX_KINDS and h.relevant]
         return chosen[: self.prompt_memories]
 
     def ask(
@@ -59,7 +71,7 @@ class AnswerService:
         hits = self.select(question)
         if on_memories is not None:
             on_memories(hits)
-        messages = build_messages(question, hits)
+        messages = build_messages(question, hits, self.background() if self.background else None)
         pieces: list[str] = []
         first = None
         for piece in self.model.stream_chat(messages, max_tokens=self.max_tokens, cancel=cancel):
@@ -70,9 +82,8 @@ class AnswerService:
                 on_token(piece)
         cancelled = bool(cancel is not None and cancel.is_set())
         answer = Answer(question, "".join(pieces).strip(), hits, cancelled, first, time.perf_counter() - started)
-        if hits and not cancelled:
-            self.retriever.store.record_recall([h.memory.id for h in hits], actor="assistant",
-                                               reason=f"used to answer: {question[:80]}")
+        if hits and not cancelled and self.forgetting is not None:
+            self.forgetting.reinforce([h.memory.id for h in hits], reason=f"used to answer: {question[:80]}")
         if capture:
             turns = [(question, "user", "")]
             if answer.text and not cancelled:

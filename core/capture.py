@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .clock import Clock, to_epoch
+from .decay import DecayPolicy
 from .embedder import Embedder
 from .errors import InvalidInputError
 from .records import Kind, Memory, Source, State, base_source, content_hash, new_id
@@ -12,7 +13,17 @@ from .retrieval import index_text
 from .store import MemoryStore
 
 MAX_TEXT = 20_000
-NOTE_SOURCES = {str(s) for s in Source}
+NOTE_SOURCES = {str(s) for s in Source} - {str(Source.MNEMO)}
+
+
+def default_importance(kind: str, source: str, role: str = "") -> float:
+    """How much a new memory matters before anyone recalls it; sets its initial strength.
+    A note the user chose to save matters most; the assistant's own words least."""
+    if role == "assistant" or source == Source.ASSISTANT:
+        return 0.3
+    if base_source(source) == "import":
+        return 0.4
+    return 0.7 if kind == Kind.NOTE else 0.5
 
 
 @dataclass(frozen=True)
@@ -22,17 +33,18 @@ class CaptureResult:
 
 
 class CaptureService:
-    def __init__(self, store: MemoryStore, embedder: Embedder, clock: Clock):
+    def __init__(self, store: MemoryStore, embedder: Embedder, clock: Clock, policy: DecayPolicy | None = None):
         self.store = store
         self.embedder = embedder
         self.clock = clock
+        self.policy = policy or DecayPolicy()
 
     def add_note(
         self,
         text: str,
         source: str = Source.USER,
         at: datetime | None = None,
-        importance: float = 0.5,
+        importance: float | None = None,
     ) -> CaptureResult:
         """Store a note. The same note (case and spacing aside) is stored once."""
         text = _checked(text)
@@ -80,9 +92,11 @@ class CaptureService:
         memories = [m.with_changes(vector=v) for m, v in zip(memories, vectors)]
         return self.store.add(memories, actor=_actor(source), reason="conversation turn captured")
 
-    def _new(self, text, kind, source, at, digest, importance=0.5, role="", speaker="",
+    def _new(self, text, kind, source, at, digest, importance=None, role="", speaker="",
              conversation_id="", embed=True) -> Memory:
         now = to_epoch(self.clock.now())
+        if importance is None:
+            importance = default_importance(kind, source, role)
         memory = Memory(
             id=new_id(),
             text=text,
@@ -94,7 +108,7 @@ class CaptureService:
             conversation_id=conversation_id,
             event_at=to_epoch(at) if at is not None else None,
             importance=float(importance),
-            strength=1.0,
+            strength=self.policy.initial_strength(importance),
             state=str(State.ACTIVE),
             content_hash=digest,
         )

@@ -97,6 +97,15 @@ class LlamaModel:
                 if close is not None:
                     close()
 
+    @property
+    def parameters(self) -> int | None:
+        """How many weights the model has (decides whether it is trusted to write summaries)."""
+        self.load()
+        try:
+            return int(self._llama._model.n_params())
+        except Exception:  # an older or newer llama-cpp-python without this accessor
+            return None
+
     def forget_cache(self) -> None:
         """Drop the cached attention state (the next prompt is processed from scratch)."""
         if self._llama is not None:

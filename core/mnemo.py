@@ -3,33 +3,54 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
 from .answer import Answer, AnswerService
 from .capture import CaptureResult, CaptureService
 from .clock import Clock
+from .days import day_of
+from .decay import DecayPolicy
 from .embedder import Embedder
+from .forgetting import Forgetting, Health
 from .llm import ChatModel
+from .maintenance import JobResult, Maintenance
+from .portrait import Portrait
+from .prompt import Background
 from .records import RETRIEVABLE_STATES, Memory, Source, State, base_source
 from .retrieval import Hit, Retriever
 from .store import MemoryStore
+from .summaries import SummaryOptions, Summaries
 
 
 class Mnemo:
-    def __init__(self, data_dir: Path, clock: Clock, embedder: Embedder, model: ChatModel):
+    def __init__(self, data_dir: Path, clock: Clock, embedder: Embedder, model: ChatModel,
+                 policy: DecayPolicy | None = None, summary_options: SummaryOptions | None = None,
+                 sweep_every_hours: float = 6.0):
         self.data_dir = Path(data_dir)
         self.clock = clock
         self.embedder = embedder
         self.model = model
+        self.policy = policy or DecayPolicy()
         self.store = MemoryStore.open(self.data_dir, clock, dim=embedder.dim)
-        self.capture = CaptureService(self.store, embedder, clock)
-        self.retriever = Retriever(self.store, embedder)
-        self.answers = AnswerService(self.retriever, model, self.capture, clock)
+        self.capture = CaptureService(self.store, embedder, clock, self.policy)
+        self.retriever = Retriever(self.store, embedder, clock=clock, policy=self.policy)
+        self.forgetting = Forgetting(self.store, clock, self.policy)
+        self.summaries = Summaries(self.store, embedder, clock, lambda: self.model, summary_options)
+        self.portraits = Portrait(self.store, embedder, clock)
+        self.maintenance = Maintenance(self.forgetting, self.summaries, self.portraits, clock, sweep_every_hours)
+        self.answers = AnswerService(self.retriever, model, self.capture, clock, forgetting=self.forgetting,
+                                     background=self.background)
 
     def close(self) -> None:
         self.store.close()
+
+    def background(self) -> Background:
+        """The portrait and overview that open every prompt."""
+        overview = self.summaries.global_summary()
+        text = overview.text.split(": ", 1)[-1] if overview is not None else ""
+        return Background(self.portraits.prompt_text(), text)
 
     def use_model(self, model: ChatModel) -> None:
         """Answer with another (already loaded) model from now on."""
@@ -71,6 +92,74 @@ class Mnemo:
 
     def undelete(self, memory_id: str) -> None:
         self.store.set_state([memory_id], State.ACTIVE, actor="user", reason="delete undone by the user")
+
+    def restore(self, memory_id: str) -> Memory:
+        """Bring back a forgotten (or fading) memory: active again, its forgetting clock restarted."""
+        return self.forgetting.restore(memory_id)
+
+    def purge(self, memory_id: str) -> None:
+        """Remove a forgotten or deleted memory for good."""
+        self.forgetting.purge(memory_id)
+
+    # forgetting
+    def retention(self, memory: Memory) -> float:
+        return self.forgetting.retention(memory)
+
+    def sweep(self):
+        return self.forgetting.sweep()
+
+    def health(self) -> Health:
+        return self.forgetting.health()
+
+    def retention_curve(self, memory_id: str, days_ahead: float = 30) -> list[tuple[float, float]]:
+        return self.forgetting.curve(memory_id, days_ahead)
+
+    def faded(self) -> list[Memory]:
+        """Forgotten memories (kept until purged), newest first."""
+        return self.memories_in([State.FORGOTTEN])
+
+    def memories_in(self, states) -> list[Memory]:
+        return sorted(self.store.all(states=states), key=lambda m: m.created_at, reverse=True)
+
+    # summaries and portrait
+    def summarize(self, day: date | None = None) -> list[Memory]:
+        """Summarise one day (even today), or every past day that needs it."""
+        if day is not None:
+            summary = self.summaries.summarize_day(day)
+            return [summary] if summary is not None else []
+        return self.summaries.summarize_pending()
+
+    def summarize_global(self) -> Memory | None:
+        return self.summaries.summarize_global()
+
+    def day_summaries(self) -> list[Memory]:
+        return self.summaries.day_summaries()
+
+    def global_summary(self) -> Memory | None:
+        return self.summaries.global_summary()
+
+    def portrait(self) -> Memory | None:
+        return self.portraits.current()
+
+    def refresh_portrait(self) -> Memory | None:
+        return self.portraits.refresh()
+
+    def correct_portrait(self, edited_text: str) -> Memory | None:
+        return self.portraits.correct(edited_text)
+
+    def linked(self, memory: Memory) -> list[Memory]:
+        """The memories a summary or portrait was made from (those that still exist)."""
+        return [m for m in (self.store.find(i) for i in memory.links) if m is not None]
+
+    # upkeep
+    def catch_up(self, cancel: threading.Event | None = None) -> list[JobResult]:
+        return self.maintenance.catch_up(cancel)
+
+    def run_job(self, job: str, cancel: threading.Event | None = None) -> JobResult:
+        return self.maintenance.run(job, cancel)
+
+    def today(self) -> date:
+        return day_of(self.clock.now().timestamp())
 
     def stats(self) -> dict:
         records = self.store.all()

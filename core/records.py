@@ -27,6 +27,7 @@ class Source(StrEnum):
     CLIPBOARD = "clipboard"
     IMPORT = "import"
     ASSISTANT = "assistant"
+    MNEMO = "mnemo"  # written by Mnemo itself: summaries, the portrait, lessons
 
 
 class State(StrEnum):
@@ -83,6 +84,8 @@ class Memory:
     guard_reason: str = ""
     content_hash: str = ""
     updated_at: float = 0.0
+    reinforced_at: float | None = None  # last recall or restore; decay counts from here (else created_at)
+    links: tuple[str, ...] = ()  # the memories a summary or portrait was made from
     vector: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def with_changes(self, **changes) -> "Memory":

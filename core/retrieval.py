@@ -8,8 +8,10 @@ from typing import Iterable
 
 import numpy as np
 
+from .clock import Clock
+from .decay import DAY, DECAYING_KINDS, DecayPolicy
 from .embedder import Embedder
-from .records import RETRIEVABLE_STATES, Kind, Memory
+from .records import RETRIEVABLE_STATES, Kind, Memory, State
 from .store import MemoryStore
 from .text import terms, terms_many
 
@@ -29,6 +31,7 @@ class Hit:
     keyword_rank: int | None = None
     matched_terms: tuple[str, ...] = field(default_factory=tuple)
     context_terms: tuple[str, ...] = field(default_factory=tuple)  # matched in the turn before
+    retention: float = 1.0  # how well the memory is remembered now (see core/decay.py)
 
     @property
     def relevant(self) -> bool:
@@ -77,7 +80,7 @@ class KeywordIndex:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._count = -1
+        self._built_for = -1  # the store's content_version the index was built for
         self._bm25 = None
         self._vocab: set[str] = set()
         self._own: list[set[str]] = []
@@ -85,8 +88,9 @@ class KeywordIndex:
 
     def scores(self, store: MemoryStore, ids: list[str], query_terms: list[str]) -> np.ndarray:
         with self._lock:
-            if self._count != len(ids):
+            if self._built_for != store.content_version or len(self._own) != len(ids):
                 self._build(store, ids)
+                self._built_for = store.content_version
             known = [t for t in query_terms if t in self._vocab]
             if not known or self._bm25 is None:
                 return np.zeros(len(ids), dtype=np.float32)
@@ -103,7 +107,6 @@ class KeywordIndex:
         keys = keyword_keys([store.get(i) for i in ids])
         self._own = [set(own) for own, _ in keys]
         self._context = [set(context) for _, context in keys]
-        self._count = len(ids)
         # bm25s needs at least one token per document; an empty doc gets a token no query has.
         corpus = [(own + context) or ["\x00"] for own, context in keys]
         if corpus:
@@ -116,11 +119,15 @@ class KeywordIndex:
 
 class Retriever:
     def __init__(self, store: MemoryStore, embedder: Embedder, rrf_k: int = 10, keyword_weight: float = 1.5,
-                 depth: int = 100):
+                 depth: int = 100, clock: Clock | None = None, policy: DecayPolicy | None = None):
         """Weighted reciprocal rank fusion: score = 1/(k + dense rank) + w/(k + keyword rank).
-        k=10 and w=1.5 were chosen on LoCoMo (scripts/eval_locomo_recall.py)."""
+        k=10 and w=1.5 were chosen on LoCoMo (scripts/eval_locomo_recall.py).
+        The fused score is then scaled by (1 - rw + rw * retention), rw = policy.retention_weight,
+        so among equally relevant memories the better remembered one ranks first."""
         self.store = store
         self.embedder = embedder
+        self.clock = clock or store.clock
+        self.policy = policy or DecayPolicy()
         self.rrf_k = rrf_k
         self.keyword_weight = keyword_weight
         self.depth = depth
@@ -164,6 +171,9 @@ class Retriever:
         for ranks, weight in ((dense_rank, 1.0), (keyword_rank, self.keyword_weight)):
             for row, rank in ranks.items():
                 fused[row] = fused.get(row, 0.0) + weight / (self.rrf_k + rank)
+        kept = self.retentions(len(ids))
+        rw = self.policy.retention_weight
+        fused = {row: score * (1.0 - rw + rw * kept[row]) for row, score in fused.items()}
         ordered = sorted(fused.items(), key=lambda item: -item[1])[:k]
         qset = set(query_terms)
         hits = []
@@ -182,9 +192,21 @@ class Retriever:
                     keyword_rank=keyword_rank.get(row),
                     matched_terms=matched,
                     context_terms=context,
+                    retention=float(kept[row]),
                 )
             )
         return hits
+
+    def retentions(self, n: int) -> np.ndarray:
+        """Retention now of every row of the store's snapshot (1.0 for what does not decay)."""
+        cols = self.store.columns()
+        if len(cols["ids"]) != n:  # a write landed between snapshot and columns: no weighting
+            return np.ones(n)
+        now = self.clock.now().timestamp()
+        age = np.maximum(now - cols["anchor"], 0.0) / DAY
+        r = np.exp(-age / np.maximum(cols["strength"], 1e-9))
+        fixed = ~np.isin(cols["kind"], list(DECAYING_KINDS)) | (cols["state"] == State.PINNED)
+        return np.where(fixed, 1.0, r)
 
     def _allowed(self, ids: list[str], states: frozenset) -> np.ndarray:
         key = self.store.version

@@ -7,7 +7,7 @@ reads and exact vector search need no disk round-trip."""
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable
 
@@ -17,57 +17,9 @@ import pyarrow as pa
 from .clock import Clock
 from .errors import NotFoundError, StoreError, StoreVersionError
 from .records import HistoryEntry, Memory, State, new_id
+from .store_schema import (HISTORY, HISTORY_SCHEMA, MEMORIES, META, META_SCHEMA, SCALAR_FIELDS, SCHEMA_VERSION,
+                           from_columns, memory_schema, migrate, to_row)
 from .writer import SerialWriter
-
-SCHEMA_VERSION = 1
-MEMORIES = "memories"
-HISTORY = "history"
-META = "meta"
-
-
-def memory_schema(dim: int) -> pa.Schema:
-    return pa.schema(
-        [
-            pa.field("id", pa.string(), nullable=False),
-            pa.field("text", pa.string(), nullable=False),
-            pa.field("kind", pa.string(), nullable=False),
-            pa.field("source", pa.string(), nullable=False),
-            pa.field("created_at", pa.float64(), nullable=False),
-            pa.field("role", pa.string()),
-            pa.field("speaker", pa.string()),
-            pa.field("conversation_id", pa.string()),
-            pa.field("event_at", pa.float64()),
-            pa.field("importance", pa.float32()),
-            pa.field("strength", pa.float32()),
-            pa.field("last_recalled_at", pa.float64()),
-            pa.field("recall_count", pa.int32()),
-            pa.field("state", pa.string()),
-            pa.field("guard_verdict", pa.string()),
-            pa.field("guard_reason", pa.string()),
-            pa.field("content_hash", pa.string()),
-            pa.field("updated_at", pa.float64()),
-            pa.field("vector", pa.list_(pa.float32(), dim)),
-        ]
-    )
-
-
-HISTORY_SCHEMA = pa.schema(
-    [
-        pa.field("id", pa.string(), nullable=False),
-        pa.field("memory_id", pa.string(), nullable=False),
-        pa.field("at", pa.float64(), nullable=False),
-        pa.field("actor", pa.string()),
-        pa.field("action", pa.string()),
-        pa.field("from_state", pa.string()),
-        pa.field("to_state", pa.string()),
-        pa.field("reason", pa.string()),
-    ]
-)
-
-META_SCHEMA = pa.schema([pa.field("key", pa.string()), pa.field("value", pa.string())])
-
-_SCALAR_FIELDS = [f.name for f in fields(Memory) if f.name != "vector"]
-
 
 class MemoryStore:
     """Open with `MemoryStore.open(data_dir, clock, dim)`; close with `close()`."""
@@ -87,6 +39,8 @@ class MemoryStore:
         self._hist = None
         self._meta = None
         self._version = 0  # bumps on every write; lets readers cache derived indexes
+        self._content_version = 0  # bumps when texts or the set of rows change (not states)
+        self.last_backup: Path | None = None  # the backup taken by a migration on open
 
     # ---------------------------------------------------------------- opening
     @classmethod
@@ -108,9 +62,11 @@ class MemoryStore:
             self._db = lancedb.connect(str(db_dir))
             existing = set(self._table_names())
             self._meta = self._open_or_create(META, META_SCHEMA, existing)
-            self._check_version(fresh=MEMORIES not in existing)
+            version = self._check_version(fresh=MEMORIES not in existing)
             self._mem = self._open_or_create(MEMORIES, memory_schema(self.dim), existing)
             self._hist = self._open_or_create(HISTORY, HISTORY_SCHEMA, existing)
+            if version < SCHEMA_VERSION:
+                self._migrate(version)
             self._load_mirror()
         except StoreError:
             raise
@@ -133,7 +89,7 @@ class MemoryStore:
             return self._db.open_table(name)
         return self._db.create_table(name, schema=schema)
 
-    def _check_version(self, fresh: bool) -> None:
+    def _check_version(self, fresh: bool) -> int:
         rows = self._meta.to_arrow().to_pylist()
         meta = {r["key"]: r["value"] for r in rows}
         if "schema_version" not in meta:
@@ -142,13 +98,26 @@ class MemoryStore:
                     f"The memory store in {self.data_dir} has no schema version; it was not written by Mnemo."
                 )
             self._meta.add([{"key": "schema_version", "value": str(SCHEMA_VERSION)}])
-            return
+            return SCHEMA_VERSION
         version = int(meta["schema_version"])
         if version > SCHEMA_VERSION:
             raise StoreVersionError(
                 f"The memory store in {self.data_dir} was written by a newer Mnemo (schema {version}; "
                 f"this version reads up to {SCHEMA_VERSION}). Update Mnemo to open it."
             )
+        return version
+
+    def _migrate(self, version: int) -> None:
+        """Upgrade an older store in place, after copying it to backups/."""
+        from .backup import backup_store
+        from .decay import DecayPolicy
+
+        self.last_backup = backup_store(self.data_dir, f"before-schema-v{SCHEMA_VERSION}", self.clock.now())
+        policy = DecayPolicy()
+        strength_sql = (f"{policy.min_strength_days} + importance * "
+                        f"{policy.max_strength_days - policy.min_strength_days}")
+        migrate(self._mem, version, strength_sql)
+        self._meta.update(where="key = 'schema_version'", values={"value": str(SCHEMA_VERSION)})
 
     def _load_mirror(self) -> None:
         table = self._mem.to_arrow()
@@ -157,11 +126,11 @@ class MemoryStore:
         if n:
             flat = table.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
             vectors[:n] = flat.reshape(n, self.dim)
-        columns = {name: table.column(name).to_pylist() for name in _SCALAR_FIELDS}
+        columns = {name: table.column(name).to_pylist() for name in SCALAR_FIELDS}
         with self._lock:
             self._vectors = vectors
             for i in range(n):
-                record = Memory(**{name: columns[name][i] for name in _SCALAR_FIELDS})
+                record = from_columns(columns, i)
                 self._records[record.id] = record
                 self._row[record.id] = i
                 self._ids.append(record.id)
@@ -181,6 +150,21 @@ class MemoryStore:
     @property
     def version(self) -> int:
         return self._version
+
+    @property
+    def content_version(self) -> int:
+        """Changes only when memories are added, purged or rewritten (keyword index key)."""
+        return self._content_version
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        rows = self._meta.search().where(f"key = '{_quote(key)}'").limit(1).to_arrow().to_pylist()
+        return rows[0]["value"] if rows else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        def write() -> None:
+            self._meta.merge_insert("key").when_matched_update_all().when_not_matched_insert_all().execute(
+                pa.Table.from_pylist([{"key": key, "value": value}], schema=META_SCHEMA))
+        self._writer.run(write)
 
     def get(self, memory_id: str) -> Memory:
         record = self._records.get(memory_id)
@@ -247,7 +231,7 @@ class MemoryStore:
     def _add(self, memories: list[Memory], actor: str, reason: str) -> list[Memory]:
         now = self.clock.now().timestamp()
         stamped = [m.with_changes(updated_at=now) for m in memories]
-        rows = [_to_row(m) for m in stamped]
+        rows = [to_row(m) for m in stamped]
         table = pa.Table.from_pylist(rows, schema=self._mem.schema)
         self._mem.add(table)
         self._append_history(
@@ -269,6 +253,7 @@ class MemoryStore:
                 self._row[m.id] = row
                 self._records[m.id] = m.with_changes(vector=None)
             self._version += 1
+            self._content_version += 1
         return stamped
 
     def set_state(self, memory_ids: list[str], state: str, actor: str, reason: str) -> list[Memory]:
@@ -294,29 +279,119 @@ class MemoryStore:
             self._version += 1
         return changed
 
-    def record_recall(self, memory_ids: list[str], actor: str, reason: str) -> None:
-        """Note that these memories were used in an answer (count and time of last recall)."""
+    def reinforce(self, memory_ids: list[str], strengths: dict[str, float], actor: str, reason: str) -> None:
+        """These memories were used in an answer: count the recall, set the grown strength
+        and restart their forgetting clock."""
         ids = [i for i in dict.fromkeys(memory_ids) if i in self._records]
-        if ids:
-            self._writer.run(lambda: self._record_recall(ids, actor, reason))
+        if not ids:
+            return
 
-    def _record_recall(self, ids: list[str], actor: str, reason: str) -> None:
-        now = self.clock.now().timestamp()
-        for memory_id in ids:
-            record = self._records[memory_id]
-            count = record.recall_count + 1
-            self._mem.update(
-                where=_id_filter([memory_id]),
-                values={"recall_count": count, "last_recalled_at": now, "updated_at": now},
-            )
+        def write() -> None:
+            now = self.clock.now().timestamp()
+            updated = [
+                self._records[i].with_changes(
+                    recall_count=self._records[i].recall_count + 1, last_recalled_at=now, reinforced_at=now,
+                    strength=float(strengths.get(i, self._records[i].strength)), updated_at=now)
+                for i in ids
+            ]
+            self._rewrite(updated, [HistoryEntry(new_id(), m.id, now, actor, "recalled", m.state, m.state, reason)
+                                    for m in updated])
+        self._writer.run(write)
+
+    def restore(self, memory_ids: list[str], state: str, actor: str, reason: str) -> list[Memory]:
+        """Bring memories back (e.g. forgotten -> active) and restart their forgetting clock."""
+        for memory_id in memory_ids:
+            self.get(memory_id)
+
+        def write() -> list[Memory]:
+            now = self.clock.now().timestamp()
+            old = [self._records[i] for i in dict.fromkeys(memory_ids)]
+            updated = [m.with_changes(state=str(state), reinforced_at=now, updated_at=now) for m in old]
+            self._rewrite(updated, [HistoryEntry(new_id(), m.id, now, actor, "state", m.state, str(state), reason)
+                                    for m in old])
+            return updated
+        return self._writer.run(write)
+
+    def upsert(self, memory: Memory, actor: str, reason: str) -> Memory:
+        """Store `memory` (with its vector) under its id: add it, or rewrite the record with
+        that id (a regenerated summary keeps its id, state and pin)."""
+        if memory.vector is None or np.asarray(memory.vector).shape != (self.dim,):
+            raise ValueError(f"memory {memory.id} has no {self.dim}-dimensional vector")
+
+        def write() -> Memory:
+            old = self._records.get(memory.id)
+            if old is None:
+                return self._add([memory], actor, reason)[0]
+            now = self.clock.now().timestamp()
+            new = memory.with_changes(state=old.state, created_at=old.created_at, updated_at=now)
+            self._rewrite([new], [HistoryEntry(new_id(), new.id, now, actor, "revised", old.state, new.state, reason)],
+                          vectors={new.id: np.asarray(memory.vector, dtype=np.float32)})
+            return new
+        return self._writer.run(write)
+
+    def purge(self, memory_ids: list[str], actor: str, reason: str) -> int:
+        """Remove memories for good (their history keeps a 'purged' entry without the text)."""
+        ids = [i for i in dict.fromkeys(memory_ids) if i in self._records]
+        if not ids:
+            return 0
+
+        def write() -> int:
+            now = self.clock.now().timestamp()
+            self._mem.delete(_id_filter(ids))
+            self._append_history([HistoryEntry(new_id(), i, now, actor, "purged", self._records[i].state, "", reason)
+                                  for i in ids])
+            gone = set(ids)
             with self._lock:
-                self._records[memory_id] = record.with_changes(
-                    recall_count=count, last_recalled_at=now, updated_at=now
-                )
-        self._append_history(
-            [HistoryEntry(new_id(), i, now, actor, "recalled", self._records[i].state, self._records[i].state, reason) for i in ids]
-        )
+                keep = [i for i in self._ids if i not in gone]
+                rows = [self._row[i] for i in keep]
+                vectors = np.zeros((max(len(keep), 16), self.dim), dtype=np.float32)
+                vectors[: len(keep)] = self._vectors[rows]
+                self._vectors, self._ids = vectors, keep
+                self._row = {memory_id: row for row, memory_id in enumerate(keep)}
+                for memory_id in gone:
+                    self._records.pop(memory_id, None)
+                self._version += 1
+                self._content_version += 1
+            return len(ids)
+        return self._writer.run(write)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Per-row arrays aligned with `snapshot()` (ids, strength, anchor time, kind, state),
+        for vectorised passes such as the decay sweep. Cached until the next write."""
+        cached = getattr(self, "_columns_cache", None)
+        if cached is not None and cached[0] == self._version:
+            return cached[1]
         with self._lock:
+            version = self._version
+            records = [self._records[i] for i in self._ids]
+        cols = {
+            "ids": np.array([m.id for m in records], dtype=object),
+            "strength": np.fromiter((m.strength for m in records), dtype=np.float64, count=len(records)),
+            "anchor": np.fromiter((m.reinforced_at if m.reinforced_at is not None else m.created_at
+                                   for m in records), dtype=np.float64, count=len(records)),
+            "kind": np.array([m.kind for m in records], dtype=object),
+            "state": np.array([m.state for m in records], dtype=object),
+        }
+        self._columns_cache = (version, cols)
+        return cols
+
+    def _rewrite(self, records: list[Memory], history: list[HistoryEntry],
+                 vectors: dict[str, np.ndarray] | None = None) -> None:
+        """Replace whole records (one atomic merge on the id). Writer thread only."""
+        vectors = vectors or {}
+        with self._lock:
+            full = [m.with_changes(vector=vectors.get(m.id, self._vectors[self._row[m.id]])) for m in records]
+        table = pa.Table.from_pylist([to_row(m) for m in full], schema=self._mem.schema)
+        self._mem.merge_insert("id").when_matched_update_all().when_not_matched_insert_all().execute(table)
+        self._append_history(history)
+        with self._lock:
+            for m in records:
+                old = self._records[m.id]
+                self._records[m.id] = m.with_changes(vector=None)
+                if m.id in vectors:
+                    self._vectors[self._row[m.id]] = vectors[m.id]
+                if old.text != m.text or m.id in vectors:
+                    self._content_version += 1
             self._version += 1
 
     def _append_history(self, entries: list[HistoryEntry]) -> None:
@@ -332,10 +407,3 @@ def _id_filter(ids: list[str]) -> str:
     return "id IN (" + ", ".join(f"'{_quote(i)}'" for i in ids) + ")"
 
 
-def _to_row(m: Memory) -> dict:
-    row = {name: getattr(m, name) for name in _SCALAR_FIELDS}
-    row["kind"] = str(m.kind)
-    row["state"] = str(m.state)
-    row["source"] = str(m.source)
-    row["vector"] = np.asarray(m.vector, dtype=np.float32).tolist()
-    return row

@@ -90,3 +90,86 @@ def test_damaged_store_gives_a_clear_error(tmp_path, clock):
 def test_data_directory_is_private(tmp_path, clock):
     MemoryStore.open(tmp_path / "fresh", clock).close()
     assert (tmp_path / "fresh").stat().st_mode & 0o077 == 0
+
+
+def _write_v1_store(data_dir, memories):
+    """A store as Mnemo's schema 1 wrote it (no reinforced_at/links, strength 1.0)."""
+    import lancedb
+    import pyarrow as pa
+
+    from core.store_schema import META_SCHEMA, V2_FIELDS, memory_schema
+
+    v2_names = {f.name for f in V2_FIELDS}
+    schema = pa.schema([f for f in memory_schema(384) if f.name not in v2_names])
+    db = lancedb.connect(str(data_dir / "store"))
+    rows = []
+    for m in memories:
+        row = {f.name: getattr(m, f.name) for f in schema if f.name != "vector"}
+        row["vector"] = m.vector.tolist()
+        rows.append(row)
+    db.create_table("memories", pa.Table.from_pylist(rows, schema=schema))
+    db.create_table("meta", pa.Table.from_pylist([{"key": "schema_version", "value": "1"}], schema=META_SCHEMA))
+
+
+def test_older_store_is_backed_up_then_migrated_without_losing_a_record(tmp_path, clock):
+    old = [_memory(f"note number {i}", clock, importance=0.5, strength=1.0) for i in range(3)]
+    _write_v1_store(tmp_path, old)
+    store = MemoryStore.open(tmp_path, clock)
+    try:
+        assert store.meta("schema_version") == "2"
+        assert store.last_backup is not None and (store.last_backup / "store").is_dir()
+        for m in old:
+            got = store.get(m.id)
+            assert got.text == m.text and got.links == () and got.reinforced_at is None
+            assert got.strength == pytest.approx(8.0)  # 1 + 0.5 * 14 days: set from importance
+        # the backup still opens as the old version
+        import lancedb
+
+        backup = lancedb.connect(str(store.last_backup / "store"))
+        assert backup.open_table("memories").count_rows() == 3
+    finally:
+        store.close()
+    reopened = MemoryStore.open(tmp_path, clock)  # no second migration, no second backup
+    assert reopened.last_backup is None and len(reopened) == 3
+    reopened.close()
+
+
+def test_migration_refuses_cleanly_when_the_backup_cannot_be_written(tmp_path, clock, monkeypatch):
+    _write_v1_store(tmp_path, [_memory("keep me", clock)])
+    import shutil
+
+    def full_disk(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copytree", full_disk)
+    with pytest.raises(StoreError, match="Could not back up"):
+        MemoryStore.open(tmp_path, clock)
+    monkeypatch.undo()
+    store = MemoryStore.open(tmp_path, clock)  # nothing was changed: it migrates now
+    assert [m.text for m in store.all()] == ["keep me"]
+    store.close()
+
+
+def test_upsert_rewrites_in_place_and_keeps_state(tmp_path, clock):
+    store = MemoryStore.open(tmp_path, clock)
+    first = _memory("summary one", clock)
+    store.upsert(first, actor="summaries", reason="test")
+    store.set_state([first.id], State.PINNED, actor="user", reason="pin")
+    second = first.with_changes(text="summary two", links=("a", "b"), vector=np.ones(384, dtype=np.float32) / 384**0.5)
+    store.upsert(second, actor="summaries", reason="test")
+    store.close()
+    store = MemoryStore.open(tmp_path, clock)
+    got = store.get(first.id)
+    assert (got.text, got.links, got.state) == ("summary two", ("a", "b"), State.PINNED)
+    assert len(store) == 1 and store.history(first.id)[-1].action == "revised"
+    store.close()
+
+
+def test_meta_values_persist(tmp_path, clock):
+    store = MemoryStore.open(tmp_path, clock)
+    store.set_meta("x", "1")
+    store.set_meta("x", "2")
+    store.close()
+    store = MemoryStore.open(tmp_path, clock)
+    assert store.meta("x") == "2" and store.meta("missing", "d") == "d"
+    store.close()

@@ -1,0 +1,219 @@
+"""The user portrait (MemoryBank's "user portrait"): preferences, people, routines,
+personality and how the user likes to be answered, drawn from what the USER said (their chat
+turns and notes; never the assistant's words).
+
+Extraction is structural: first-person statements matched by pattern ("I love ...", "my sister
+...", "every morning ...", "please keep it short"), deduplicated, newest first. A capable
+local model may rewrite the same evidence (see Summaries.capable); the default small one is
+not asked.
+
+The portrait is text the user can edit. An edit is kept as corrections at the level of
+items ("Likes: hiking" removed, "Likes: chess" added) in the store's meta table, and every
+regeneration applies them again, so corrections survive."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from .clock import Clock
+from .days import day_of, short_day
+from .embedder import Embedder
+from .extractive import clip, split_sentences
+from .records import Kind, Memory, Source, State, USER_SOURCES, base_source
+from .retrieval import index_text
+from .store import MemoryStore
+from .summaries import IGNORED_STATES, fingerprint, summary_id
+
+CORRECTIONS = "portrait_corrections"
+CATEGORIES = ("Name", "Likes", "Dislikes", "People", "Routines", "Personality", "How to answer")
+PER_CATEGORY = {"Name": 1, "Likes": 8, "Dislikes": 4, "People": 6, "Routines": 4, "Personality": 3,
+                "How to answer": 3}
+_END = r"(?P<what>[^.!?;]{2,90})"
+PATTERNS: dict[str, list[re.Pattern]] = {
+    "Name": [re.compile(r"\bmy name is (?P<what>[A-Z][\w'-]+(?: [A-Z][\w'-]+)?)"),
+             re.compile(r"\bcall me (?P<what>[A-Z][\w'-]+)")],
+    "Likes": [
+        re.compile(r"\bI(?:'m| am)? (?:really |also |just |truly |very much |especially )*"
+                   r"(?:like|love|enjoy|adore|prefer) (?:to )?" + _END, re.I),
+        re.compile(r"\bI(?:'m| am) (?:really |very |also |quite )*(?:into|passionate about|interested in|"
+                   r"fond of|a (?:big |huge )?fan of|keen on) " + _END, re.I),
+        re.compile(r"\bmy (?:favou?rite (?:hobby|hobbies|pastime|activity|activities)|hobby|hobbies|passion)"
+                   r" (?:is|are|include|includes) " + _END, re.I),
+        re.compile(r"\bmy favou?rite (?P<what>\w+(?: \w+)? (?:is|are) [^.!?;]{2,60})", re.I),
+        re.compile(r"\bin my (?:free|spare) time,? I " + _END, re.I),
+    ],
+    "Dislikes": [re.compile(r"\bI (?:really )?(?:(?:don't|do not|never) (?:like|enjoy|love)|can't stand|hate|"
+                            r"dislike) (?:to )?" + _END, re.I)],
+    "People": [re.compile(r"\b(?P<what>my (?:little |older |younger |big |best )?(?:sister|brother|mother|mom|"
+                          r"mum|father|dad|wife|husband|partner|girlfriend|boyfriend|son|daughter|kids?|"
+                          r"children|friend|friends|boss|colleague|coworker|roommate|grandma|grandmother|"
+                          r"grandpa|grandfather|aunt|uncle|cousin|neighbou?r|dog|cat|teacher)\b[^.!?;]{0,80})",
+                          re.I)],
+    "Routines": [re.compile(r"(?P<what>[^.!?;]{0,60}\b(?:every (?:day|morning|evening|night|week|weekend|"
+                            r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|each (?:morning|day|"
+                            r"week)|usually|on weekends)\b[^.!?;]{0,60})", re.I)],
+    "Personality": [re.compile(r"\bI(?:'m| am) (?:a |an )?(?:quite |very |pretty |rather |really )?"
+                               r"(?P<what>(?:\w+ )?(?:person|introvert|extrovert|perfectionist|"
+                               r"optimist|pessimist)|shy|outgoing|introverted|extroverted|curious|"
+                               r"adventurous|creative|organi[sz]ed|ambitious|calm|anxious)\b", re.I),
+                    re.compile(r"\bI consider myself (?P<what>[^.!?;]{2,60})", re.I)],
+    "How to answer": [re.compile(r"(?P<what>(?:please |can you |could you )?(?:answer|reply|respond|keep "
+                                 r"(?:it|your answers|answers)|be) (?:\w+ ){0,3}(?:short|brief|concise|"
+                                 r"detailed|in detail|formal|casual|simple)\b[^.!?;]{0,40})", re.I)],
+}
+
+
+@dataclass
+class Corrections:
+    added: list[tuple[str, str]] = field(default_factory=list)  # (category, item)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps({"added": self.added, "removed": self.removed})
+
+    @classmethod
+    def from_json(cls, text: str | None) -> "Corrections":
+        if not text:
+            return cls()
+        raw = json.loads(text)
+        return cls([tuple(x) for x in raw.get("added", [])], [tuple(x) for x in raw.get("removed", [])])
+
+
+def user_authored(m: Memory) -> bool:
+    if m.kind not in (Kind.TURN, Kind.NOTE) or m.state in IGNORED_STATES:
+        return False
+    if m.kind == Kind.TURN:
+        return m.role == "user"
+    return m.source in USER_SOURCES or base_source(m.source) in ("import", "clipboard")
+
+
+def extract(memories: list[Memory]) -> dict[str, list[str]]:
+    """category -> items, newest statement first, without repeats."""
+    found: dict[str, list[str]] = {c: [] for c in CATEGORIES}
+    seen: set[tuple[str, str]] = set()
+    for m in sorted(memories, key=lambda m: m.when, reverse=True):
+        for sentence in split_sentences(m.text, min_words=2) or [m.text]:
+            for category, patterns in PATTERNS.items():
+                for pattern in patterns:
+                    match = pattern.search(sentence)
+                    if not match:
+                        continue
+                    item = _tidy(match.group("what"))
+                    key = (category, item.casefold())
+                    if item and key not in seen and len(found[category]) < PER_CATEGORY[category]:
+                        seen.add(key)
+                        found[category].append(item)
+                    break
+    return found
+
+
+def _tidy(text: str) -> str:
+    text = " ".join(text.split()).strip(" ,:-\"'")
+    text = re.sub(r"\s+(?:and|but|so|because)$", "", text)
+    if _VAGUE.match(text):  # "I like that feeling", "things I enjoy doing": no object worth keeping
+        return ""
+    return clip(text, 100)
+
+
+_VAGUE = re.compile(r"(that|it|this|those|these|them|doing|you|your|the idea|the feeling|being with you)\b", re.I)
+
+
+def render(items: dict[str, list[str]]) -> str:
+    return "\n".join(f"{c}: {'; '.join(items[c])}" for c in CATEGORIES if items.get(c))
+
+
+def parse(text: str) -> dict[str, list[str]]:
+    """Portrait text (as the user edited it) -> category -> items. Lines without a known
+    category become 'Notes from the user'."""
+    items: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("Portrait"):
+            continue
+        head, sep, rest = line.partition(":")
+        category = head.strip() if sep and head.strip() in CATEGORIES + ("Notes from the user",) else None
+        if category is None:
+            category, rest = "Notes from the user", line
+        for item in rest.split(";"):
+            if item.strip():
+                items.setdefault(category, []).append(item.strip())
+    return items
+
+
+def apply(items: dict[str, list[str]], corrections: Corrections) -> dict[str, list[str]]:
+    removed = {(c, i.casefold()) for c, i in corrections.removed}
+    out = {c: [i for i in values if (c, i.casefold()) not in removed] for c, values in items.items()}
+    for c, i in corrections.added:
+        values = out.setdefault(c, [])
+        if i.casefold() not in {v.casefold() for v in values}:
+            values.append(i)
+    return out
+
+
+class Portrait:
+    def __init__(self, store: MemoryStore, embedder: Embedder, clock: Clock):
+        self.store = store
+        self.embedder = embedder
+        self.clock = clock
+        self.key = summary_id("portrait")
+
+    def current(self) -> Memory | None:
+        found = self.store.find(self.key)
+        return found if found is not None and found.state not in IGNORED_STATES else None
+
+    def corrections(self) -> Corrections:
+        return Corrections.from_json(self.store.meta(CORRECTIONS))
+
+    def _evidence(self) -> list[Memory]:
+        return [m for m in self.store.all() if user_authored(m)]
+
+    def pending(self) -> bool:
+        evidence = self._evidence()
+        existing = self.store.find(self.key)
+        return bool(evidence) and (existing is None or existing.content_hash != self._digest(evidence))
+
+    def _digest(self, evidence: list[Memory]) -> str:
+        return fingerprint(evidence, "portrait:" + self.corrections().to_json())
+
+    def refresh(self) -> Memory | None:
+        """(Re)write the portrait from the evidence, with the user's corrections applied.
+        Unchanged evidence and corrections write nothing."""
+        evidence = self._evidence()
+        if not evidence and not self.corrections().added:
+            return None
+        digest = self._digest(evidence)
+        existing = self.store.find(self.key)
+        if existing is not None and existing.content_hash == digest:
+            return existing
+        items = apply(extract(evidence), self.corrections())
+        days = sorted(day_of(m.when) for m in evidence) or [day_of(self.clock.now().timestamp())]
+        span = short_day(days[0]) if days[0] == days[-1] else f"{short_day(days[0])} to {short_day(days[-1])}"
+        body = render(items) or "Nothing about the user yet."
+        text = f"Portrait of the user, from what they said {span}:\n{body}"
+        now = self.clock.now().timestamp()
+        memory = Memory(id=self.key, text=text, kind=str(Kind.PORTRAIT), source=str(Source.MNEMO), created_at=now,
+                        event_at=now, importance=1.0, strength=1.0, state=str(State.ACTIVE), content_hash=digest,
+                        links=tuple(m.id for m in evidence)[-500:])
+        vector = self.embedder.embed([index_text(memory)])[0]
+        return self.store.upsert(memory.with_changes(vector=vector), actor="portrait", reason="portrait refreshed")
+
+    def correct(self, edited_text: str) -> Memory | None:
+        """The user edited the portrait: keep the difference as corrections and rewrite it."""
+        generated = extract(self._evidence())
+        wanted = parse(edited_text)
+        before = {(c, i.casefold()): (c, i) for c, values in generated.items() for i in values}
+        after = {(c, i.casefold()): (c, i) for c, values in wanted.items() for i in values}
+        corrections = Corrections(added=[after[k] for k in after if k not in before],
+                                  removed=[before[k] for k in before if k not in after])
+        self.store.set_meta(CORRECTIONS, corrections.to_json())
+        return self.refresh()
+
+    def prompt_text(self) -> str:
+        """The part of the portrait that opens every prompt (short: the small model is easily distracted)."""
+        current = self.current()
+        if current is None:
+            return ""
+        items = parse(current.text.split("\n", 1)[1] if "\n" in current.text else "")
+        keep = ("Name", "Likes", "People", "How to answer", "Notes from the user")
+        return ". ".join(f"{c}: {', '.join(items[c][:4])}" for c in keep if items.get(c))
