@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 
 from core.clock import Clock, FixedClock, SystemClock, from_epoch, parse_instant
+from core.decay import decays
 from core.errors import MnemoError
 from core.records import Memory, Source
 from core.retrieval import Hit
 
+from . import cli_upkeep
 from .paths import default_data_dir
 
 ADD_SOURCES = ["user", "clipboard", "import", "assistant"]
@@ -48,8 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query")
     search.add_argument("--k", type=int, default=10, help="how many (default 10)")
 
-    sub.add_parser("list", parents=[common], help="memories with their state")
+    sub.add_parser("list", parents=[common], help="memories with their kind, state, strength and retention")
     sub.add_parser("stats", parents=[common], help="counts by kind, source and state")
+    cli_upkeep.add_parsers(sub, common)
     return parser
 
 
@@ -61,19 +64,23 @@ def _iso(seconds: float | None) -> str | None:
     return from_epoch(seconds).isoformat() if seconds is not None else None
 
 
-def memory_json(m: Memory) -> dict:
+def memory_json(m: Memory, retention: float | None = None) -> dict:
+    """strength is in days (after `strength` days unreinforced, retention is 37%)."""
     return {
         "id": m.id, "text": m.text, "kind": m.kind, "source": m.source, "state": m.state,
         "role": m.role, "speaker": m.speaker, "conversation_id": m.conversation_id,
         "created_at": _iso(m.created_at), "event_at": _iso(m.event_at),
-        "importance": m.importance, "strength": m.strength, "recall_count": m.recall_count,
-        "last_recalled_at": _iso(m.last_recalled_at),
+        "importance": round(m.importance, 4), "strength": round(m.strength, 4),
+        "retention": round(retention, 4) if retention is not None else None,
+        "recall_count": m.recall_count, "last_recalled_at": _iso(m.last_recalled_at),
+        "reinforced_at": _iso(m.reinforced_at), "links": list(m.links),
     }
 
 
 def hit_json(h: Hit) -> dict:
     return {"id": h.memory.id, "text": h.memory.text, "score": round(h.score, 6), "source": h.memory.source,
-            "created_at": _iso(h.memory.created_at), "reason": h.reason}
+            "kind": h.memory.kind, "created_at": _iso(h.memory.created_at), "retention": round(h.retention, 4),
+            "reason": h.reason}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
     at = parse_instant(args.at) if getattr(args, "at", None) else None
     mnemo = build_mnemo(args.data_dir or default_data_dir(), clock, args.model)
     try:
+        if args.command in cli_upkeep.COMMANDS:
+            return cli_upkeep.COMMANDS[args.command](mnemo, args, _print_json)
         return COMMANDS[args.command](mnemo, args, at)
     finally:
         mnemo.close()
@@ -152,13 +161,16 @@ def _search(mnemo, args, at) -> int:
 def _list(mnemo, args, at) -> int:
     records = mnemo.memories()
     if args.json:
-        _print_json([memory_json(m) for m in records])
+        _print_json([memory_json(m, mnemo.retention(m)) for m in records])
         return 0
     if not records:
         print("No memories yet. Add one with: mnemo add \"...\"")
     for m in records:
         when = from_epoch(m.created_at).astimezone().strftime("%Y-%m-%d %H:%M")
-        print(f"{m.id[:8]}  {when}  {m.state:<11} {m.kind:<5} {m.source:<13} {_short(m.text)}")
+        fades = decays(m)
+        kept = f"{mnemo.retention(m):>4.0%}" if fades else "   -"
+        strength = f"{m.strength:>5.1f}d" if fades else "     -"
+        print(f"{m.id[:8]}  {when}  {m.state:<11} {m.kind:<14} {kept}  {strength}  {_short(m.text, 60)}")
     return 0
 
 

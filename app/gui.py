@@ -78,6 +78,43 @@ def build_bridge(data_dir: Path, clock: Clock, model_path: Path | None = None):
     return MnemoBridge(factory, model_switcher=switch)
 
 
+class UpkeepStarter:
+    """Starts the background upkeep (decay sweep, summaries, portrait) once the store is open
+    and the models are loaded; catches up at once on what was missed while Mnemo was closed."""
+
+    def __init__(self, bridge, data_dir: Path):
+        self.bridge = bridge
+        self.data_dir = data_dir
+        self.scheduler = None
+        bridge.ready.connect(self.start)
+
+    def start(self) -> None:
+        mnemo = self.bridge.mnemo
+        if mnemo is None or self.scheduler is not None:
+            return  # the store could not be opened: nothing to keep up
+        from .scheduler import UpkeepScheduler
+        from .settings import Settings
+
+        try:
+            schedule = Settings.load(self.data_dir).schedule
+        except Exception as exc:  # a damaged settings file: defaults, and say so
+            print(f"mnemo-gui: {exc} Using the default upkeep schedule.", file=sys.stderr)
+            from .settings import Schedule
+
+            schedule = Schedule()
+        self.scheduler = UpkeepScheduler(mnemo, schedule, on_result=self.bridge.job_finished)
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=True)
+            self.scheduler = None
+
+
+def start_upkeep_when_ready(bridge, data_dir: Path) -> UpkeepStarter:
+    return UpkeepStarter(bridge, data_dir)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -135,10 +172,13 @@ def main(argv: list[str] | None = None) -> int:
         window.hidden_to_tray.connect(hidden)
         tray.show()
 
+    upkeep = start_upkeep_when_ready(bridge, data_dir)
+
     def shut_down() -> None:
         window.hide()
         if tray is not None:
             tray.hide()
+        upkeep.stop()
         bridge.shutdown()
         instance.release()
 

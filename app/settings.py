@@ -1,20 +1,52 @@
-"""User settings kept beside the memory, in DATA_DIR/settings.json (written atomically)."""
+"""User settings kept beside the memory, in DATA_DIR/settings.json (written atomically).
+
+{
+  "model_path": null,                       # a GGUF file the user chose; null = the bundled model
+  "decay": {                                # how memories fade (see core/decay.py)
+    "min_strength_days": 1.0,               #   strength of a memory of importance 0
+    "max_strength_days": 15.0,              #   strength of a memory of importance 1
+    "recall_growth": 2.0,                   #   each recall into an answer multiplies strength by this
+    "fading_below": 0.5, "forget_below": 0.1, "retention_weight": 0.3
+  },
+  "schedule": {                             # background upkeep intervals
+    "sweep_every_hours": 6, "summaries_every_minutes": 60, "overview_every_hours": 24
+  },
+  "summaries": {"use_model": "auto"}        # auto: only models of 1B weights and up write summaries
+}
+Only values that differ from the defaults need to be present."""
 from __future__ import annotations
 
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from core.decay import DecayPolicy
 from core.errors import MnemoError
+from core.summaries import SummaryOptions
 
 FILE_NAME = "settings.json"
 
 
+@dataclass(frozen=True)
+class Schedule:
+    sweep_every_hours: float = 6.0
+    summaries_every_minutes: float = 60.0
+    overview_every_hours: float = 24.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if not getattr(self, f.name) > 0:
+                raise ValueError(f"{f.name} must be a positive number")
+
+
 @dataclass
 class Settings:
-    model_path: str | None = None  # a GGUF file the user chose; None = the bundled model
+    model_path: str | None = None
+    decay: DecayPolicy = field(default_factory=DecayPolicy)
+    schedule: Schedule = field(default_factory=Schedule)
+    summaries: SummaryOptions = field(default_factory=SummaryOptions)
 
     @classmethod
     def load(cls, data_dir: Path) -> "Settings":
@@ -27,20 +59,48 @@ class Settings:
             raise MnemoError(f"The settings file {path} cannot be read ({exc}); fix or delete it.") from exc
         if not isinstance(raw, dict):
             raise MnemoError(f"The settings file {path} does not hold settings; fix or delete it.")
-        known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__}
-        model = known.get("model_path")
-        return cls(model_path=str(model) if model else None)
+        model = raw.get("model_path")
+        return cls(
+            model_path=str(model) if model else None,
+            decay=_section(path, raw, "decay", DecayPolicy),
+            schedule=_section(path, raw, "schedule", Schedule),
+            summaries=_section(path, raw, "summaries", SummaryOptions),
+        )
 
     def save(self, data_dir: Path) -> None:
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        content = {"model_path": self.model_path}
+        for name, default in (("decay", DecayPolicy()), ("schedule", Schedule()), ("summaries", SummaryOptions())):
+            changed = {k: v for k, v in asdict(getattr(self, name)).items() if v != getattr(default, k)}
+            if changed:
+                content[name] = changed
         fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".settings-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(asdict(self), handle, indent=2)
+                json.dump(content, handle, indent=2)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, data_dir / FILE_NAME)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _section(path: Path, raw: dict, name: str, kind):
+    values = raw.get(name, {})
+    if not isinstance(values, dict):
+        raise MnemoError(f"In the settings file {path}, '{name}' must be an object of settings; fix or delete it.")
+    known = {f.name: f for f in fields(kind)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise MnemoError(f"In the settings file {path}, '{name}' has unknown settings: {', '.join(unknown)}.")
+    try:
+        for key, value in values.items():
+            if known[key].type in ("float", float) and not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise ValueError(f"{key} must be a number, not {value!r}")
+        if name == "summaries" and values.get("use_model", "auto") not in ("auto", "always", "never"):
+            raise ValueError("use_model must be auto, always or never")
+        return kind(**values)
+    except (TypeError, ValueError) as exc:
+        raise MnemoError(f"In the settings file {path}, '{name}': {exc}. Fix or delete it.") from exc

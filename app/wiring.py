@@ -19,6 +19,8 @@ def offline_environment() -> None:
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bars on stderr
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
 def model_path_for(data_dir: Path, override: Path | None = None) -> Path:
@@ -32,8 +34,10 @@ def model_path_for(data_dir: Path, override: Path | None = None) -> Path:
 def build_mnemo(data_dir: Path, clock: Clock, model_path: Path | None = None) -> Mnemo:
     offline_environment()
     ensure_private_dir(Path(data_dir))
+    settings = Settings.load(data_dir)
     model = LlamaModel(model_path_for(data_dir, model_path))
-    return Mnemo(Path(data_dir), clock, MiniLMEmbedder(), model)
+    return Mnemo(Path(data_dir), clock, MiniLMEmbedder(), model, policy=settings.decay,
+                 summary_options=settings.summaries, sweep_every_hours=settings.schedule.sweep_every_hours)
 
 
 def switch_model(mnemo: Mnemo, path: Path) -> Path:

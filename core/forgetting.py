@@ -9,7 +9,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from .clock import Clock
-from .decay import DAY, DECAYING_KINDS, DecayPolicy, SweepResult, anchor, curve, decays, memory_retention, plan_sweep
+from .decay import (
+    DAY,
+    DECAYING_KINDS,
+    DecayPolicy,
+    SweepResult,
+    anchor,
+    curve,
+    decays,
+    memory_retention,
+    plan_sweep,
+)
 from .errors import InvalidInputError
 from .records import Memory, State
 from .store import MemoryStore

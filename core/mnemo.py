@@ -21,7 +21,7 @@ from .prompt import Background
 from .records import RETRIEVABLE_STATES, Memory, Source, State, base_source
 from .retrieval import Hit, Retriever
 from .store import MemoryStore
-from .summaries import SummaryOptions, Summaries
+from .summaries import Summaries, SummaryOptions
 
 
 class Mnemo:

@@ -20,7 +20,7 @@ from .clock import Clock
 from .days import day_of, short_day
 from .embedder import Embedder
 from .extractive import clip, split_sentences
-from .records import Kind, Memory, Source, State, USER_SOURCES, base_source
+from .records import USER_SOURCES, Kind, Memory, Source, State, base_source
 from .retrieval import index_text
 from .store import MemoryStore
 from .summaries import IGNORED_STATES, fingerprint, summary_id

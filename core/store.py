@@ -17,9 +17,21 @@ import pyarrow as pa
 from .clock import Clock
 from .errors import NotFoundError, StoreError, StoreVersionError
 from .records import HistoryEntry, Memory, State, new_id
-from .store_schema import (HISTORY, HISTORY_SCHEMA, MEMORIES, META, META_SCHEMA, SCALAR_FIELDS, SCHEMA_VERSION,
-                           from_columns, memory_schema, migrate, to_row)
+from .store_schema import (
+    HISTORY,
+    HISTORY_SCHEMA,
+    MEMORIES,
+    META,
+    META_SCHEMA,
+    SCALAR_FIELDS,
+    SCHEMA_VERSION,
+    from_columns,
+    memory_schema,
+    migrate,
+    to_row,
+)
 from .writer import SerialWriter
+
 
 class MemoryStore:
     """Open with `MemoryStore.open(data_dir, clock, dim)`; close with `close()`."""

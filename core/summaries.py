@@ -42,6 +42,10 @@ def fingerprint(memories: list[Memory], method: str) -> str:
     return h.hexdigest()
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def who(memory: Memory) -> str:
     if memory.speaker:
         return memory.speaker
@@ -132,7 +136,7 @@ class Summaries:
         if existing is not None and existing.content_hash == digest:
             return existing
         body = self._write_day(day, memories) if method == "model" else self._extract_day(memories)
-        text = f"Day summary, {long_day(day)} ({len(memories)} memories): {body}"
+        text = f"Day summary, {long_day(day)} ({_count(len(memories), 'memory', 'memories')}): {body}"
         start, _ = day_bounds(day)
         return self._save(key, Kind.DAY_SUMMARY, text, digest, tuple(m.id for m in memories), start + 12 * 3600,
                           f"summary of {day.isoformat()}")
@@ -160,7 +164,7 @@ class Summaries:
         first, last = day_of(days[0].when), day_of(days[-1].when)
         body = self._write_global(days) if method == "model" else self._extract_global(days)
         span = short_day(first) if first == last else f"{short_day(first)} to {short_day(last)}"
-        text = f"Overview, {span} ({len(days)} days with activity): {body}"
+        text = f"Overview, {span} ({_count(len(days), 'day', 'days')} with activity): {body}"
         return self._save(key, Kind.GLOBAL_SUMMARY, text, digest, tuple(m.id for m in days), days[-1].when,
                           "global summary")
 

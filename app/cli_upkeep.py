@@ -1,0 +1,109 @@
+"""`mnemo decay | summarize | portrait | pin | unpin | restore | purge`: the memory's upkeep
+from the command line. With `--now`, ten days of life can be replayed in seconds."""
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from core.errors import InvalidInputError, NotFoundError
+
+ID_ACTIONS = {
+    "pin": "keep a memory from ever fading",
+    "unpin": "let a pinned memory fade again",
+    "restore": "bring back a forgotten memory",
+    "purge": "remove a forgotten or deleted memory for good",
+    "delete": "delete a memory (it can be restored with undelete, or purged)",
+    "undelete": "undo a delete",
+}
+
+
+def add_parsers(sub, common: argparse.ArgumentParser) -> None:
+    sub.add_parser("decay", parents=[common], help="run the decay sweep now: fade and forget by retention")
+    summarize = sub.add_parser("summarize", parents=[common],
+                               help="write day summaries for past days that need one, and the overview")
+    summarize.add_argument("--day", metavar="YYYY-MM-DD", help="summarise this day only (today is allowed)")
+    sub.add_parser("portrait", parents=[common], help="refresh and print the user portrait")
+    for action, text in ID_ACTIONS.items():
+        parser = sub.add_parser(action, parents=[common], help=text)
+        parser.add_argument("id", help="the memory's id (or the first 8+ characters of it)")
+
+
+def resolve_id(mnemo, given: str) -> str:
+    given = given.strip()
+    if mnemo.store.find(given) is not None:
+        return given
+    if len(given) < 6:
+        raise NotFoundError(f"There is no memory with id {given}; give at least 6 characters of an id.")
+    matches = [m.id for m in mnemo.store.all() if m.id.startswith(given)]
+    if not matches:
+        raise NotFoundError(f"There is no memory with id {given}.")
+    if len(matches) > 1:
+        raise NotFoundError(f"{len(matches)} memories have ids starting with {given}; give more characters.")
+    return matches[0]
+
+
+def decay(mnemo, args, out) -> int:
+    result = mnemo.sweep()
+    changes = {state: len(ids) for state, ids in result.changes.items()}
+    if args.json:
+        out({"checked": result.checked, "changes": result.changes, "counts": changes,
+             "seconds": round(result.seconds, 4)})
+    else:
+        moved = ", ".join(f"{n} now {state}" for state, n in changes.items()) or "nothing changed"
+        print(f"Checked {result.checked} memories in {result.seconds * 1000:.0f} ms: {moved}.")
+    return 0
+
+
+def summarize(mnemo, args, out) -> int:
+    if args.day:
+        try:
+            day = date.fromisoformat(args.day)
+        except ValueError:
+            raise InvalidInputError(f"'{args.day}' is not a day; use YYYY-MM-DD, e.g. 2026-05-01.") from None
+        written = mnemo.summarize(day)
+        if not written:
+            raise InvalidInputError(f"Nothing happened on {day.isoformat()}: there is nothing to summarise.")
+    else:
+        written = mnemo.summarize()
+    overview = mnemo.summarize_global()
+    if args.json:
+        from .cli import memory_json
+
+        out({"days": [memory_json(m) for m in written], "overview": memory_json(overview) if overview else None})
+        return 0
+    for m in written:
+        print(m.text + "\n")
+    if not written:
+        print("Every past day already has an up-to-date summary.\n")
+    if overview is not None:
+        print(overview.text)
+    return 0
+
+
+def portrait(mnemo, args, out) -> int:
+    result = mnemo.refresh_portrait()
+    if args.json:
+        from .cli import memory_json
+
+        out(memory_json(result) if result else None)
+    else:
+        print(result.text if result else "Nothing is known about you yet: tell Mnemo about yourself first.")
+    return 0
+
+
+def by_id(action: str):
+    def run(mnemo, args, out) -> int:
+        memory_id = resolve_id(mnemo, args.id)
+        getattr(mnemo, action)(memory_id)
+        after = mnemo.store.find(memory_id)
+        state = after.state if after is not None else "purged"
+        if args.json:
+            out({"id": memory_id, "state": state})
+        else:
+            print(f"{memory_id} {state}")
+        return 0
+    return run
+
+
+COMMANDS = {"decay": decay, "summarize": summarize, "portrait": portrait,
+            **{action: by_id(action) for action in ID_ACTIONS}}
