@@ -7,7 +7,10 @@ A larger S means a slower fade: after S days an unreinforced memory keeps 37%.
 stronger memories would fade faster there; tests/core/test_decay.py pins the right way.)
 
 - Initial strength comes from importance (0..1): S0 = min_days + importance * (max_days - min_days).
-- Each recall into an answer multiplies S by `recall_growth` and resets Δt to 0.
+- Each recall into an answer resets Δt to 0 and grows S by the spacing effect:
+  S <- S * (1 + (recall_growth - 1) * (1 - R)), R being the retention at the moment of recall.
+  Recalling a half-forgotten memory strengthens it most; ten recalls in one conversation
+  (R ~ 1 each time) barely add to one, so strength cannot explode.
 - Below `fading_below` a memory is "fading"; below `forget_below` it is "forgotten": kept,
   but out of ordinary retrieval until the user restores it. Pinned memories never fade;
   summaries, the portrait and lessons do not decay (they are the gist that remains)."""
@@ -48,8 +51,10 @@ class DecayPolicy:
         importance = min(1.0, max(0.0, float(importance)))
         return self.min_strength_days + importance * (self.max_strength_days - self.min_strength_days)
 
-    def reinforced(self, strength: float) -> float:
-        return float(strength) * self.recall_growth
+    def reinforced(self, strength: float, retention_now: float = 0.0) -> float:
+        """Strength after a recall made when the memory's retention was `retention_now`."""
+        r = min(1.0, max(0.0, float(retention_now)))
+        return float(strength) * (1.0 + (self.recall_growth - 1.0) * (1.0 - r))
 
     def state_for(self, retention: float) -> str:
         if retention < self.forget_below:
@@ -93,11 +98,12 @@ def curve(memory: Memory, policy: DecayPolicy, events: list[tuple[float, bool]],
     start = memory.created_at
     if until <= start or not decays(memory):
         return [(start, 1.0), (max(until, start), 1.0)]
-    recalls = sum(1 for _, grew in events if grew)
-    strength = memory.strength / (policy.recall_growth ** recalls)  # before the first recall
+    strength = policy.initial_strength(memory.importance)
     steps = [(start, strength)]
     for at, grew in events:
-        strength = policy.reinforced(strength) if grew else strength
+        if grew:
+            last_at, last_s = steps[-1]
+            strength = policy.reinforced(last_s, retention(last_s, (at - last_at) / DAY))
         steps.append((at, strength))
     times = np.union1d(np.linspace(start, until, points), [at for at, _ in steps if at <= until])
     out = []

@@ -104,8 +104,9 @@ class Forgetting:
     def reinforce(self, memory_ids: list[str], reason: str) -> None:
         """Memories placed in an answer's prompt grow stronger and start a fresh curve."""
         records = [m for m in (self.store.find(i) for i in memory_ids) if m is not None]
-        strengths = {m.id: self.policy.reinforced(m.strength) if m.kind in DECAYING_KINDS else m.strength
-                     for m in records}
+        now = self.now()
+        strengths = {m.id: self.policy.reinforced(m.strength, memory_retention(m, now))
+                     if m.kind in DECAYING_KINDS else m.strength for m in records}
         self.store.reinforce([m.id for m in records], strengths, actor="assistant", reason=reason)
         revived = [m.id for m in records if m.state == State.FADING]
         if revived:

@@ -27,21 +27,26 @@ from .summaries import IGNORED_STATES, fingerprint, summary_id
 
 CORRECTIONS = "portrait_corrections"
 CATEGORIES = ("Name", "Likes", "Dislikes", "People", "Routines", "Personality", "How to answer")
-PER_CATEGORY = {"Name": 1, "Likes": 8, "Dislikes": 4, "People": 6, "Routines": 4, "Personality": 3,
+PER_CATEGORY = {"Name": 1, "Likes": 12, "Dislikes": 4, "People": 6, "Routines": 4, "Personality": 3,
                 "How to answer": 3}
 _END = r"(?P<what>[^.!?;]{2,90})"
+_ADVERBS = r"(?:really|also|always|just|truly|quite|especially|very much|still|now|particularly|absolutely|do|recently)"
 PATTERNS: dict[str, list[re.Pattern]] = {
     "Name": [re.compile(r"\bmy name is (?P<what>[A-Z][\w'-]+(?: [A-Z][\w'-]+)?)"),
              re.compile(r"\bcall me (?P<what>[A-Z][\w'-]+)")],
     "Likes": [
-        re.compile(r"\bI(?:'m| am)? (?:really |also |just |truly |very much |especially )*"
-                   r"(?:like|love|enjoy|adore|prefer) (?:to )?" + _END, re.I),
-        re.compile(r"\bI(?:'m| am) (?:really |very |also |quite )*(?:into|passionate about|interested in|"
+        re.compile(r"\bI(?:'ve| have)?(?! (?:don't|do not|never|didn't|can't|cannot))(?: " + _ADVERBS + r")* "
+                   r"(?:like|liked|love|loved|enjoy|enjoyed|adore|prefer|practi[cs]e) (?:to )?" + _END, re.I),
+        re.compile(r"\bI(?:'m| am|'ve| have)? (?:become |grown |been |getting )?(?:really |very |also |quite |"
+                   r"more and more |increasingly )*(?:into|passionate about|interested in|"
                    r"fond of|a (?:big |huge )?fan of|keen on) " + _END, re.I),
+        re.compile(r"\bI(?:'ve| have)?(?: " + _ADVERBS + r")* (?:(?:started|began|been) (?:learning|to learn|"
+                   r"studying|practi[cs]ing|playing|taking up)|learned|learnt) (?:how to |some )?" + _END, re.I),
         re.compile(r"\bmy (?:favou?rite (?:hobby|hobbies|pastime|activity|activities)|hobby|hobbies|passion)"
                    r" (?:is|are|include|includes) " + _END, re.I),
         re.compile(r"\bmy favou?rite (?P<what>\w+(?: \w+)? (?:is|are) [^.!?;]{2,60})", re.I),
-        re.compile(r"\bin my (?:free|spare) time,? I " + _END, re.I),
+        re.compile(r"\b(?:in|spend(?:ing)? (?:a lot of |most of |much of )?) ?my (?:free|spare) time,? (?:I )?" + _END,
+                   re.I),
     ],
     "Dislikes": [re.compile(r"\bI (?:really )?(?:(?:don't|do not|never) (?:like|enjoy|love)|can't stand|hate|"
                             r"dislike) (?:to )?" + _END, re.I)],
@@ -116,7 +121,7 @@ def _tidy(text: str) -> str:
     return clip(text, 100)
 
 
-_VAGUE = re.compile(r"(that|it|this|those|these|them|doing|you|your|the idea|the feeling|being with you)\b", re.I)
+_VAGUE = re.compile(r"(that|it|this|those|these|them|you|your|the (idea|feeling))\b|doing( (it|that|this|so))?$", re.I)
 
 
 def render(items: dict[str, list[str]]) -> str:

@@ -28,9 +28,12 @@ def test_initial_strength_grows_with_importance():
     assert policy.initial_strength(0.3) < policy.initial_strength(0.7)
 
 
-def test_recall_grows_strength():
+def test_recall_grows_strength_most_when_half_forgotten():
     policy = DecayPolicy(recall_growth=2.0)
-    assert policy.reinforced(5.0) == 10.0
+    assert policy.reinforced(5.0, retention_now=0.0) == 10.0
+    assert policy.reinforced(5.0, retention_now=0.5) == 7.5
+    # a recall straight after another adds nothing: massed repetition does not inflate strength
+    assert policy.reinforced(5.0, retention_now=1.0) == 5.0
 
 
 def test_thresholds_give_states():
@@ -55,11 +58,13 @@ def test_vectorised_retention_matches_scalar():
 
 def test_curve_resets_at_each_recall():
     policy = DecayPolicy(recall_growth=2.0)
-    memory = Memory(id="a", text="t", kind=Kind.NOTE, source="user", created_at=0.0, strength=4.0)
+    memory = Memory(id="a", text="t", kind=Kind.NOTE, source="user", created_at=0.0, importance=1 / 14)
+    assert policy.initial_strength(memory.importance) == pytest.approx(2.0)
     points = curve(memory, policy, [(3 * DAY, True)], until=6 * DAY, points=61)
     t_before, before = [p for p in points if p[0] < 3 * DAY][-1]
-    # before the recall it fell with strength 2 (= 4 / growth); the recall resets it to 1;
-    # after it, it falls with strength 4
+    # before the recall it fell with its initial strength 2; the recall resets it to 1 and
+    # grows the strength by the spacing rule; after it, it falls with that strength
     assert before == pytest.approx(math.exp(-(t_before / DAY) / 2))
     assert dict(points)[3 * DAY] == 1.0
-    assert points[-1][1] == pytest.approx(math.exp(-3 / 4))
+    grown = policy.reinforced(2.0, math.exp(-3 / 2))
+    assert points[-1][1] == pytest.approx(math.exp(-3 / grown))

@@ -1,3 +1,5 @@
+import math
+
 import pytest
 
 from core.errors import InvalidInputError
@@ -58,7 +60,8 @@ def test_using_a_memory_in_an_answer_reinforces_only_what_was_in_the_prompt(mnem
     answer = mnemo.ask("Where does my sister live?", capture=False)
     assert [h.memory.id for h in answer.memories] == [used.id]
     after_used, after_other = mnemo.store.get(used.id), mnemo.store.get(other.id)
-    assert after_used.strength == pytest.approx(used.strength * mnemo.policy.recall_growth)
+    expected = mnemo.policy.reinforced(used.strength, math.exp(-3 / used.strength))
+    assert used.strength < after_used.strength == pytest.approx(expected, rel=1e-5)
     assert after_used.recall_count == 1 and mnemo.retention(after_used) == 1.0
     assert after_other.strength == other.strength and after_other.recall_count == 0
     assert mnemo.retention(after_other) < 1.0
