@@ -3,7 +3,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast setup eval-recall bench clean
+.PHONY: run test test-fast setup eval-recall replay-memorybank bench clean
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -23,6 +23,10 @@ eval-recall: setup
 bench: setup
 	$(PY) scripts/bench_first_token.py
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/bench_startup.py
+	$(PY) scripts/bench_decay.py
+
+replay-memorybank: setup
+	$(PY) scripts/replay_memorybank.py --transcript docs/memorybank_replay.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache

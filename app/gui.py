@@ -102,7 +102,8 @@ class UpkeepStarter:
             from .settings import Schedule
 
             schedule = Schedule()
-        self.scheduler = UpkeepScheduler(mnemo, schedule, on_result=self.bridge.job_finished)
+        self.scheduler = UpkeepScheduler(mnemo, schedule, on_result=self.bridge.job_finished,
+                                         on_error=self.bridge.job_failed)
         self.scheduler.start()
 
     def stop(self) -> None:

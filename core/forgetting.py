@@ -37,7 +37,7 @@ class Fading:
 
 @dataclass(frozen=True)
 class Health:
-    counts: dict[str, int]  # state -> number of memories (deleted left out)
+    counts: dict[str, int]  # state -> number of turns and notes (deleted left out; summaries do not fade)
     fading_soon: list[Fading]  # decaying memories that will be forgotten soonest
     forgotten: list[Memory]
     pinned: list[Memory]
@@ -62,12 +62,11 @@ class Forgetting:
         """What a sweep would change now (nothing is written): one vectorised pass."""
         started = time.perf_counter()
         cols = self.store.columns()
-        states = np.isin(cols["state"], [State.ACTIVE, State.FADING])
-        kinds = np.isin(cols["kind"], list(DECAYING_KINDS))
-        _, target = plan_sweep(self.policy, states, kinds, cols["strength"], cols["anchor"], self.now())
+        _, target = plan_sweep(self.policy, cols["swept"], cols["decays"], cols["strength"], cols["anchor"],
+                               self.now())
         changes: dict[str, list[str]] = {}
         for code, state in _STATE_OF_CODE.items():
-            rows = np.flatnonzero((target == code) & (cols["state"] != state))
+            rows = np.flatnonzero((target == code) & (cols["state_code"] != code))
             if len(rows):
                 changes[state] = [str(i) for i in cols["ids"][rows]]
         return SweepResult(len(cols["ids"]), changes, time.perf_counter() - started)
@@ -133,7 +132,7 @@ class Forgetting:
         counts: dict[str, int] = {}
         fading: list[Fading] = []
         for m in records:
-            if m.state == State.DELETED:
+            if m.state == State.DELETED or m.kind not in DECAYING_KINDS:
                 continue
             counts[m.state] = counts.get(m.state, 0) + 1
             if m.state in (State.ACTIVE, State.FADING) and decays(m):
@@ -157,6 +156,7 @@ class Forgetting:
         for entry in self.store.history(memory_id):
             if entry.action == "recalled":
                 events.append((entry.at, True))
-            elif entry.action == "state" and entry.actor == "user" and entry.from_state == State.FORGOTTEN:
+            elif (entry.action == "state" and entry.actor == "user" and entry.to_state == State.ACTIVE
+                  and entry.from_state in (State.FORGOTTEN, State.FADING)):
                 events.append((entry.at, False))
         return curve(memory, self.policy, events, self.now() + days_ahead * DAY, points)

@@ -86,7 +86,8 @@ class Maintenance:
             if sweep is None:
                 return 0, "already running"
             moved = ", ".join(f"{len(ids)} {state}" for state, ids in sweep.changes.items()) or "no change"
-            return sweep.changed, f"checked {sweep.checked} memories: {moved}"
+            checked = f"{sweep.checked} memory" if sweep.checked == 1 else f"{sweep.checked} memories"
+            return sweep.changed, f"checked {checked}: {moved}"
         if job == "day_summaries":
             written = self.summaries.summarize_pending(cancel=cancel)
             return len(written), f"{len(written)} day summaries written"

@@ -104,7 +104,11 @@ def extract(memories: list[Memory]) -> dict[str, list[str]]:
                     match = pattern.search(sentence)
                     if not match:
                         continue
-                    item = _tidy(match.group("what"))
+                    item = match.group("what")
+                    cut = match.end("what")
+                    if cut < len(sentence) and sentence[cut] not in ".!?;" and " " in item:
+                        item = item.rsplit(" ", 1)[0] + "…"  # stopped by the length limit mid-word
+                    item = _tidy(item)
                     key = (category, item.casefold())
                     if item and key not in seen and len(found[category]) < PER_CATEGORY[category]:
                         seen.add(key)
@@ -114,7 +118,8 @@ def extract(memories: list[Memory]) -> dict[str, list[str]]:
 
 
 def _tidy(text: str) -> str:
-    text = " ".join(text.split()).strip(" ,:-\"'")
+    text = re.split(r",?\s+(?:but|although|though|however)\b", " ".join(text.split()))[0]
+    text = text.strip(" ,:-\"'")
     text = re.sub(r"\s+(?:and|but|so|because)$", "", text)
     if _VAGUE.match(text):  # "I like that feeling", "things I enjoy doing": no object worth keeping
         return ""

@@ -9,9 +9,9 @@ from typing import Iterable
 import numpy as np
 
 from .clock import Clock
-from .decay import DAY, DECAYING_KINDS, DecayPolicy
+from .decay import DAY, DecayPolicy
 from .embedder import Embedder
-from .records import RETRIEVABLE_STATES, Kind, Memory, State
+from .records import RETRIEVABLE_STATES, Kind, Memory
 from .store import MemoryStore
 from .text import terms, terms_many
 
@@ -148,6 +148,9 @@ class Retriever:
         if not ids or not query.strip():
             return []
         allowed = self._allowed(ids, frozenset(states)).copy()
+        kept = self.retentions(len(ids))
+        # below the forgetting line a memory leaves retrieval even before a sweep marks it forgotten
+        allowed &= kept >= self.policy.forget_below
         for memory_id in exclude_ids:
             row = self.store.row_of(memory_id)
             if row is not None and row < len(allowed):
@@ -171,7 +174,6 @@ class Retriever:
         for ranks, weight in ((dense_rank, 1.0), (keyword_rank, self.keyword_weight)):
             for row, rank in ranks.items():
                 fused[row] = fused.get(row, 0.0) + weight / (self.rrf_k + rank)
-        kept = self.retentions(len(ids))
         rw = self.policy.retention_weight
         fused = {row: score * (1.0 - rw + rw * kept[row]) for row, score in fused.items()}
         ordered = sorted(fused.items(), key=lambda item: -item[1])[:k]
@@ -205,8 +207,7 @@ class Retriever:
         now = self.clock.now().timestamp()
         age = np.maximum(now - cols["anchor"], 0.0) / DAY
         r = np.exp(-age / np.maximum(cols["strength"], 1e-9))
-        fixed = ~np.isin(cols["kind"], list(DECAYING_KINDS)) | (cols["state"] == State.PINNED)
-        return np.where(fixed, 1.0, r)
+        return np.where(cols["decays"], r, 1.0)
 
     def _allowed(self, ids: list[str], states: frozenset) -> np.ndarray:
         key = self.store.version

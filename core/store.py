@@ -33,6 +33,10 @@ from .store_schema import (
 from .writer import SerialWriter
 
 
+# Small integer codes for the states a decay sweep moves between (0 = any other state).
+STATE_CODES = {State.ACTIVE: 1, State.FADING: 2, State.FORGOTTEN: 3}
+
+
 class MemoryStore:
     """Open with `MemoryStore.open(data_dir, clock, dim)`; close with `close()`."""
 
@@ -376,13 +380,22 @@ class MemoryStore:
         with self._lock:
             version = self._version
             records = [self._records[i] for i in self._ids]
+        from .decay import DECAYING_KINDS
+
+        n = len(records)
         cols = {
             "ids": np.array([m.id for m in records], dtype=object),
-            "strength": np.fromiter((m.strength for m in records), dtype=np.float64, count=len(records)),
+            "strength": np.fromiter((m.strength for m in records), dtype=np.float64, count=n),
             "anchor": np.fromiter((m.reinforced_at if m.reinforced_at is not None else m.created_at
-                                   for m in records), dtype=np.float64, count=len(records)),
-            "kind": np.array([m.kind for m in records], dtype=object),
+                                   for m in records), dtype=np.float64, count=n),
             "state": np.array([m.state for m in records], dtype=object),
+            # kinds that fade, and not pinned: what the decay curve applies to
+            "decays": np.fromiter((m.kind in DECAYING_KINDS and m.state != State.PINNED for m in records),
+                                  dtype=bool, count=n),
+            # active or fading: what a sweep may move
+            "swept": np.fromiter((m.state == State.ACTIVE or m.state == State.FADING for m in records),
+                                 dtype=bool, count=n),
+            "state_code": np.fromiter((STATE_CODES.get(m.state, 0) for m in records), dtype=np.int8, count=n),
         }
         self._columns_cache = (version, cols)
         return cols

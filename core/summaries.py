@@ -10,6 +10,7 @@ summary"). Each is a memory of its own kind whose `links` name what it summarise
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import uuid
 from dataclasses import dataclass
@@ -173,7 +174,8 @@ class Summaries:
         sentences = [Sentence(s, m, _weight(m, s)) for m in memories for s in split_sentences(m.text)]
         if not sentences:  # only very short messages: quote them as they are
             sentences = [Sentence(clip(" ".join(m.text.split())), m) for m in memories]
-        picked = central(sentences, self.embedder, self.options.day_sentences, per_origin=2)
+        k = min(self.options.day_sentences, max(1, math.ceil(len(sentences) * 0.75)))  # a short day: leave the least
+        picked = central(sentences, self.embedder, k, per_origin=2)
         picked.sort(key=lambda s: s.origin.when)
         return SEPARATOR.join(f"{who(s.origin)}: {s.text}" for s in picked)
 

@@ -1,11 +1,13 @@
 """Screenshots of the desktop app as a person would see it, rendered offscreen with small
 stand-ins for the models (tests/fakes.py), so it takes seconds:
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [OUT_DIR]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [OUT_DIR] [--only SCENE,...]
 
-Writes loading.png, chat.png, memories.png, memories_undo.png, quick_capture.png,
-missing_model.png and model_chosen.png (after File ▸ Choose Language Model…)
-(default OUT_DIR: .screenshots/)."""
+Scenes (all by default; OUT_DIR defaults to .screenshots/):
+- chat: loading.png, chat.png, memories.png, memories_undo.png, quick_capture.png
+- model: missing_model.png and model_chosen.png (after File ▸ Choose Language Model…)
+- life: three weeks of notes, a recall, a pin and the upkeep jobs, then summaries.png,
+  summaries_edit.png (the portrait in Edit mode), health.png and health_forgotten.png"""
 from __future__ import annotations
 
 import os
@@ -13,7 +15,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
 from tests.fakes import HashEmbedder, ScriptedModel  # noqa: E402
 from ui.assets import apply_style  # noqa: E402
-from ui.main_window import MEMORIES_TAB, MainWindow  # noqa: E402
+from ui.main_window import HEALTH_TAB, MEMORIES_TAB, SUMMARIES_TAB, MainWindow  # noqa: E402
 from ui.workers import MnemoBridge  # noqa: E402
 
 NOTES = [
@@ -75,7 +77,7 @@ def pump(app: QApplication, until=lambda: False, seconds: float = 5.0) -> None:
     app.processEvents()
 
 
-def window_for(app, data_dir: Path, model, notes=NOTES, model_switcher=None) -> MainWindow:
+def window_for(app, data_dir: Path, model, notes=NOTES, model_switcher=None, setup=None) -> MainWindow:
     clock = FixedClock(datetime(2026, 5, 1, 9, 0, tzinfo=timezone.utc))
 
     def factory():
@@ -84,6 +86,8 @@ def window_for(app, data_dir: Path, model, notes=NOTES, model_switcher=None) -> 
         mnemo = Mnemo(data_dir, clock, HashEmbedder(), model)
         for note in notes:
             mnemo.add_note(note)
+        if setup is not None:
+            setup(mnemo, clock)
         return mnemo
 
     bridge = MnemoBridge(factory, model_switcher=model_switcher)
@@ -93,12 +97,89 @@ def window_for(app, data_dir: Path, model, notes=NOTES, model_switcher=None) -> 
     return window
 
 
-def main(out: Path) -> None:
+# (days after 20 April 2026 09:00, text) — three weeks of a person's notes
+LIFE = [
+    (0, "I love hiking in the Alps with my brother Tom."),
+    (0, "The spare key is in the blue flowerpot by the back door."),
+    (4, "My sister Anna lives in Lisbon and works as an architect."),
+    (11, "Dentist appointment on Thursday at 14:30 — bring the insurance card."),
+    (11, "Called the insurance: the new card arrives next week."),
+    (18, "I'm reading The Left Hand of Darkness for the book club."),
+    (23, "Every morning I go for a run along the river before work."),
+    (25, "Please keep answers short."),
+    (26, "Tom's birthday is on 12 June; he wants a new climbing rope."),
+]
+
+
+FORGOTTEN = (-12, "Parked at the airport: P3, row 42.")
+QUESTIONS = ((9, "Where does my sister live?"), (20, "What does my sister do?"))
+
+
+def life(mnemo, clock) -> None:
+    """Notes over three weeks, questions that recall the sister note, a pin, then the upkeep
+    jobs catching up (decay sweep, day summaries, overview, portrait)."""
+    start = datetime(2026, 4, 20, 9, 0, tzinfo=timezone.utc)
+    events = sorted([(day, "note", text) for day, text in [FORGOTTEN, *LIFE]]
+                    + [(day, "ask", question) for day, question in QUESTIONS])
+    ids = {}
+    for day, what, text in events:
+        clock.set(start + timedelta(days=day, hours=day % 5))
+        if what == "note":
+            ids[text] = mnemo.add_note(text).memory.id
+        else:
+            mnemo.ask(text, capture=False)
+    mnemo.pin(ids[LIFE[1][1]])
+    clock.set(start + timedelta(days=27, hours=10))
+    mnemo.catch_up()
+
+
+def life_scene(app, out: Path, tmp: Path) -> None:
+    window = window_for(app, tmp / "c", Replies(delay=0.0), notes=[], setup=life)
+    pump(app, lambda: window.bridge.is_ready, seconds=30)
+    window.show_tab(SUMMARIES_TAB)
+    view = window.summaries
+    pump(app, lambda: view.loaded and view.portrait.memory is not None and view.linked.rows())
+    first_day = next(i for i, text in enumerate(view.day_texts()) if "20 April" in text)
+    view.days.setCurrentRow(first_day)  # its hiking note is forgotten now; the summary keeps the gist
+    pump(app, lambda: len(view.linked.rows()) == 2)
+    pump(app, seconds=0.3)
+    window.grab().save(str(out / "summaries.png"))
+    view.portrait.start_editing()
+    pump(app, seconds=0.3)
+    window.grab().save(str(out / "summaries_edit.png"))
+    view.portrait.cancel()
+
+    window.show_tab(HEALTH_TAB)
+    health = window.health
+    pump(app, lambda: health.loaded)
+    sister = LIFE[2][1]
+    pump(app, lambda: health.fading.select(next((m.id for m in health.fading.rows() if m.text == sister), "")))
+    pump(app, lambda: bool(health.chart.points) and health.chart_memory.text == sister)
+    pump(app, seconds=0.3)
+    window.grab().save(str(out / "health.png"))
+    health.lists.setCurrentIndex(1)
+    health.forgotten.list.setCurrentRow(0)
+    pump(app, seconds=0.5)
+    window.grab().save(str(out / "health_forgotten.png"))
+    window.bridge.shutdown()
+    window.close()
+
+
+def main(out: Path, scenes: set[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
     apply_style(app)
     tmp = Path(tempfile.mkdtemp(prefix="mnemo-shots-"))
+    if "chat" in scenes:
+        chat_scene(app, out, tmp)
+    if "model" in scenes:
+        model_scene(app, out, tmp)
+    if "life" in scenes:
+        life_scene(app, out, tmp)
+    print(f"screenshots in {out}")
 
+
+def chat_scene(app, out: Path, tmp: Path) -> None:
     slow = SlowLoad(Replies(delay=0.01))
     window = window_for(app, tmp / "a", slow)
     pump(app, lambda: window.bridge.status_text.startswith("Loading language"))
@@ -138,6 +219,8 @@ def main(out: Path) -> None:
     window.bridge.shutdown()
     window.close()
 
+
+def model_scene(app, out: Path, tmp: Path) -> None:
     from core.llm import LlamaModel
 
     def switch(mnemo, path):  # stands for app.wiring.switch_model
@@ -159,8 +242,13 @@ def main(out: Path) -> None:
     broken.grab().save(str(out / "model_chosen.png"))
     broken.bridge.shutdown()
     broken.close()
-    print(f"screenshots in {out}")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / ".screenshots")
+    args = sys.argv[1:]
+    only = {"chat", "model", "life"}
+    if "--only" in args:
+        at = args.index("--only")
+        only = set(args[at + 1].split(",")) if at + 1 < len(args) else only
+        del args[at:at + 2]
+    main(Path(args[0]) if args else ROOT / ".screenshots", only)

@@ -1,5 +1,6 @@
 """One question and its answer in the chat: the streamed answer text, its state (thinking,
-stopped, failed) and the memories it used, behind a "Memories used (n) ▸" toggle."""
+stopped, failed) and the memories it used, behind a "Memories used (n) ▸" toggle; each says
+how well it was still remembered ("kept 83%")."""
 from __future__ import annotations
 
 from typing import Callable
@@ -8,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
 
-from .display import kind_name, speaker_prefix, when_text
+from .display import kept_text, kind_name, speaker_prefix, when_text
 
 WAITING = "Waiting for Mnemo to finish loading… your question will be answered then."
 WAITING_FOR_MODEL = "Waiting for the language model to load…"
@@ -114,8 +115,11 @@ class MemoriesUsed(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(1)
         layout.addWidget(_label(speaker_prefix(memory) + memory.text, "hitText"))
-        meta = f"{when_text(memory.when)} · {kind_name(memory.kind)} · {hit.reason}"
-        layout.addWidget(_label(meta, "hitMeta"))
+        kept = kept_text(memory, getattr(hit, "retention", 1.0))
+        meta = _label(f"{when_text(memory.when)} · {kind_name(memory.kind)} · {kept} · {hit.reason}", "hitMeta")
+        meta.setToolTip("“kept” is how well Mnemo still remembered this memory when answering; "
+                        "using it in an answer makes it last longer.")
+        layout.addWidget(meta)
         return row
 
     def texts(self) -> list[str]:

@@ -65,3 +65,47 @@ def error_text(exc: BaseException) -> str:
     log.error("unexpected error", exc_info=exc)
     detail = str(exc) or type(exc).__name__
     return f"Something unexpected went wrong ({detail}). Please try again; if it keeps happening, restart Mnemo."
+
+
+JOB_TITLES = {
+    "decay": "Decay sweep",
+    "day_summaries": "Day summaries",
+    "global_summary": "Overview",
+    "portrait": "Portrait",
+}
+
+
+def percent(value: float) -> str:
+    """0.834 -> '83%' (never '0%' for something still kept a little, never above 100%)."""
+    value = min(1.0, max(0.0, float(value)))
+    shown = round(value * 100)
+    return "<1%" if shown == 0 and value > 0 else f"{shown}%"
+
+
+def within(days: float) -> str:
+    """How long until something happens: 'in 3 days', 'in 5 hours', 'within the hour'."""
+    hours = days * 24
+    if hours < 1:
+        return "within the hour"
+    if days < 1:
+        n = round(hours)
+        return f"in {n} hour{'s' if n != 1 else ''}"
+    n = round(days)
+    return f"in {n} day{'s' if n != 1 else ''}"
+
+
+def job_text(result) -> str:
+    """A core JobResult as a status-bar sentence: 'Decay sweep: checked 12 memories: 2 forgotten'."""
+    title = JOB_TITLES.get(result.job, result.job)
+    if not result.ran:
+        return f"{title} is already running; it will show here when it is done."
+    return f"{title}: {result.detail}."
+
+
+def kept_text(memory, retention: float) -> str:
+    """How well a memory is remembered, for the chat's "Memories used": 'kept 83%'."""
+    if str(memory.state) == "pinned":
+        return "pinned, never fades"
+    if str(memory.kind) not in ("turn", "note"):
+        return "never fades"
+    return f"kept {percent(retention)}" + (" (fading)" if str(memory.state) == "fading" else "")

@@ -1,5 +1,5 @@
-"""The main window: Chat and Memories tabs, menus with the app's shortcuts, and a status
-bar that says what Mnemo is doing (opening, loading models, ready)."""
+"""The main window: Chat, Memories, Summaries and Health tabs (Ctrl+1..4), menus with the
+app's shortcuts, and a status bar that says what Mnemo is doing (opening, loading models, ready)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -8,12 +8,14 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 
 from .assets import app_icon
 from .chat_view import PLACEHOLDER, ChatView
+from .health_view import HealthView
 from .memories_view import MemoriesView
 from .model_chooser import NO_MODEL_PLACEHOLDER, ModelChooser
 from .quick_capture import QuickCaptureDialog
+from .summaries_view import SummariesView
 from .workers import MnemoBridge
 
-CHAT_TAB, MEMORIES_TAB = 0, 1
+CHAT_TAB, MEMORIES_TAB, SUMMARIES_TAB, HEALTH_TAB = 0, 1, 2, 3
 NOTICE_MS = 5000
 
 
@@ -34,12 +36,18 @@ class MainWindow(QMainWindow):
 
         self.chat = ChatView(bridge, conversation_id)
         self.memories = MemoriesView(bridge)
+        self.summaries = SummariesView(bridge)
+        self.health = HealthView(bridge)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.chat, "Chat")
         self.tabs.addTab(self.memories, "Memories")
+        self.tabs.addTab(self.summaries, "Summaries")
+        self.tabs.addTab(self.health, "Health")
         self.tabs.setTabToolTip(CHAT_TAB, "Ask Mnemo (Ctrl+1)")
         self.tabs.setTabToolTip(MEMORIES_TAB, "Browse, search, pin and delete memories (Ctrl+2)")
+        self.tabs.setTabToolTip(SUMMARIES_TAB, "Day summaries, the overview and your portrait (Ctrl+3)")
+        self.tabs.setTabToolTip(HEALTH_TAB, "Memory health: what is fading, what is forgotten, and why (Ctrl+4)")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
 
@@ -56,6 +64,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.chat.notice.connect(self.notify)
         self.memories.notice.connect(self.notify)
+        self.summaries.notice.connect(self.notify)
+        self.health.notice.connect(self.notify)
         bridge.status.connect(self._status)
         bridge.open_failed.connect(self._open_failed)
         bridge.embedder_failed.connect(self._part_failed)
@@ -85,6 +95,12 @@ class MainWindow(QMainWindow):
         self.chat_action = self._action("Chat", "Ctrl+1", lambda: self.show_tab(CHAT_TAB), "Show the chat")
         self.memories_action = self._action("Memories", "Ctrl+2", lambda: self.show_tab(MEMORIES_TAB),
                                             "Show your memories")
+        self.summaries_action = self._action("Summaries", "Ctrl+3", lambda: self.show_tab(SUMMARIES_TAB),
+                                             "Show the day summaries, the overview and your portrait")
+        self.health_action = self._action("Memory Health", "Ctrl+4", lambda: self.show_tab(HEALTH_TAB),
+                                          "Show what is fading and what is forgotten")
+        self.sweep_action = self._action("Run Decay Sweep Now", None, self.run_sweep,
+                                         "Move memories between active, fading and forgotten by their retention now")
         self.stop_action = self._action("Stop Answer", None, self.chat.stop, "Stop the answer being written (Esc)")
         self.about_action = self._action("About Mnemo", None, self.about, "About Mnemo")
 
@@ -96,11 +112,14 @@ class MainWindow(QMainWindow):
         memory_menu = bar.addMenu("&Memory")
         memory_menu.addAction(self.capture_action)
         memory_menu.addAction(self.search_action)
+        memory_menu.addAction(self.sweep_action)
         memory_menu.addSeparator()
         memory_menu.addAction(self.stop_action)
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.chat_action)
         view_menu.addAction(self.memories_action)
+        view_menu.addAction(self.summaries_action)
+        view_menu.addAction(self.health_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -113,6 +132,10 @@ class MainWindow(QMainWindow):
         self.activate()
         self.tabs.setCurrentIndex(MEMORIES_TAB)
         self.memories.focus_search()
+
+    def run_sweep(self) -> None:
+        self.show_tab(HEALTH_TAB)
+        self.health.run_sweep()
 
     def _tab_changed(self, index: int) -> None:
         if index == MEMORIES_TAB and not self.memories.loaded and self.bridge.is_open:

@@ -1,6 +1,8 @@
 """The Qt bridge to core. Every call into `Mnemo` (opening the store, loading the models,
 asking, searching, capturing, editing, switching the language model) runs on a thread pool;
 its results, streamed tokens and errors come back to the GUI thread through one queued signal.
+The calls for forgetting, summaries, the portrait and upkeep jobs are in
+ui/workers_memory_life.py (mixed in here).
 
 Until the store is open, calls are queued and run as soon as it is. While another language
 model loads, questions wait for it (they never run against a half-loaded model)."""
@@ -17,6 +19,7 @@ from core.errors import MnemoError
 
 from .display import error_text
 from .import_guard import use_thread_safe_import
+from .workers_memory_life import MemoryLifeCalls
 
 if TYPE_CHECKING:  # importing core.mnemo pulls in numpy and pyarrow: only in workers
     from core.mnemo import Mnemo
@@ -50,7 +53,7 @@ class AskHandle:
         return self.event.is_set()
 
 
-class MnemoBridge(QObject):
+class MnemoBridge(MemoryLifeCalls, QObject):
     status = Signal(str)  # what Mnemo is doing, for the status bar
     opened = Signal()  # the store is open: browsing, search and capture work
     open_failed = Signal(str)
@@ -61,6 +64,9 @@ class MnemoBridge(QObject):
     model_switching = Signal(str)  # path of the language model now loading
     model_switched = Signal(str)  # path of the language model that answers from now on
     model_switch_failed = Signal(str)  # why; the previous model still answers
+    maintenance_started = Signal(str)  # an upkeep job started from this window (run_job)
+    maintenance_finished = Signal(object)  # a core JobResult, from run_job or job_finished (any thread)
+    maintenance_failed = Signal(str, str)  # (job, why)
 
     _deliver = Signal(object, object)  # (callback, args) from a worker to the GUI thread
 
@@ -84,6 +90,7 @@ class MnemoBridge(QObject):
         self._asks: set[AskHandle] = set()
         self.switching_model = False
         self._held_asks: list[tuple[Callable, Callback, Callback]] = []  # asked while a model loads
+        self.jobs_running: set[str] = set()  # upkeep jobs started by run_job, not finished yet
         self._started = False
         self._closed = False
 
@@ -255,8 +262,8 @@ class MnemoBridge(QObject):
         self.call(lambda m: m.add_note(text, source=source), done, on_error)
 
     def change(self, action: str, memory_id: str, on_done: Callback = None, on_error: Callback = None) -> None:
-        """action: pin, unpin, delete or undelete."""
-        if action not in ("pin", "unpin", "delete", "undelete"):
+        """action: pin, unpin, delete, undelete, restore or purge (permanent: ask first)."""
+        if action not in ("pin", "unpin", "delete", "undelete", "restore", "purge"):
             raise ValueError(f"unknown memory action {action!r}")
 
         def done(_result) -> None:

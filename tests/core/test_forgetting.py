@@ -165,3 +165,10 @@ def test_retention_curve_for_the_health_chart(mnemo, clock):
     assert values[0] == 1.0 and min(values) < 1.0
     assert 1.0 in values[1:]  # the recall reset the curve
     assert points[-1][0] == pytest.approx(clock.now().timestamp() + 10 * 86400)
+
+
+def test_below_the_forgetting_line_a_memory_leaves_retrieval_even_before_a_sweep(mnemo, clock):
+    note = mnemo.add_note("The plumber's name is Jonas").memory
+    clock.advance(days=note.strength * 2.4)  # R = exp(-2.4) = 0.09
+    assert mnemo.store.get(note.id).state == State.ACTIVE  # no sweep yet
+    assert mnemo.search("plumber Jonas") == []

@@ -44,3 +44,19 @@ def wait_answered(qtbot, window, timeout: int = 10_000):
 def memories_of(window):
     """What the store holds now (read in the test thread, after the GUI's work finished)."""
     return window.bridge.mnemo.memories()
+
+
+def click(qtbot, widget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def click_row(qtbot, list_widget, row: int) -> None:
+    """Click a row of a list, where a person would."""
+    rect = list_widget.visualItemRect(list_widget.item(row))
+    qtbot.mouseClick(list_widget.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def click_tab(qtbot, tabs, index: int) -> None:
+    bar = tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert tabs.currentIndex() == index

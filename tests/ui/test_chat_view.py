@@ -148,3 +148,22 @@ def test_a_question_asked_while_loading_waits_then_is_answered(qtbot, make_windo
     opened.set()
     assert wait_answered(qtbot, window).answer_text() == "Anna lives in Lisbon."
     assert exchange.memories.texts() == [NOTE]
+
+
+def test_each_memory_used_says_how_well_it_was_still_remembered(qtbot, make_window, clock):
+    key = "The spare key is in the blue flowerpot"
+
+    def setup(mnemo):
+        mnemo.add_note(key)
+        mnemo.pin(mnemo.add_note("My sister Anna has a blue bicycle").memory.id)
+
+    window = make_window(model=ScriptedModel("In the blue flowerpot."), setup=setup)
+    clock.advance(days=3)  # a typed note (strength 10.8 days) keeps exp(-3 / 10.8) = 76% after 3 days
+    ask(qtbot, window, "Where is the blue key?")
+    exchange = wait_answered(qtbot, window)
+    qtbot.mouseClick(exchange.memories.toggle, Qt.MouseButton.LeftButton)
+    metas = {hit.memory.text: label.text()
+             for hit, label in zip(exchange.memories.hits,
+                                   exchange.memories.panel.findChildren(type(exchange.answer_label), "hitMeta"))}
+    assert " · note · kept 76% · " in metas[key]
+    assert " · note · pinned, never fades · " in metas["My sister Anna has a blue bicycle"]

@@ -144,3 +144,27 @@ def test_a_memory_that_cannot_be_opened_is_explained(qtbot, make_window):
     qtbot.keyClicks(window.quick_capture.input, "a note")
     qtbot.keyClick(window.quick_capture.input, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.quick_capture.feedback.text() == message, timeout=2000)
+
+
+def test_summaries_and_health_have_their_own_shortcuts(qtbot, make_window):
+    from ui.main_window import HEALTH_TAB, SUMMARIES_TAB
+
+    window = make_window(notes=[NOTE])
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Chat", "Memories", "Summaries", "Health"]
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.summaries
+    assert window.tabs.currentIndex() == SUMMARIES_TAB
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.health
+    assert window.tabs.currentIndex() == HEALTH_TAB
+    qtbot.waitUntil(lambda: window.health.loaded, timeout=5000)
+    assert "Ctrl+3" in window.tabs.tabToolTip(SUMMARIES_TAB) and "Ctrl+4" in window.tabs.tabToolTip(HEALTH_TAB)
+    assert window.summaries_action.shortcut().toString() == "Ctrl+3"
+
+
+def test_run_decay_sweep_from_the_memory_menu(qtbot, make_window, clock):
+    window = make_window(notes=[NOTE])
+    clock.advance(days=26)
+    window.sweep_action.trigger()
+    assert window.tabs.currentWidget() is window.health
+    qtbot.waitUntil(lambda: [m.text for m in window.health.forgotten.rows()] == [NOTE], timeout=5000)

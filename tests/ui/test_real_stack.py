@@ -91,3 +91,41 @@ def test_choosing_the_bundled_model_in_the_app_fixes_a_missing_one(model_runs, q
     assert not exchange.failed, exchange.state_text()
     assert "Lisbon" in exchange.answer_text()
     assert NOTE in exchange.memories.texts()
+
+
+def test_the_summaries_view_shows_a_day_summarised_with_the_real_embedder(model_runs, qtbot, make_window, tmp_path,
+                                                                          clock):
+    """Notes one day; the next day the user opens Summaries and asks for the past days: the
+    extractive summary (MiniLM centrality) is on the timeline, with the notes it came from."""
+    from app.wiring import build_mnemo
+    from core.days import day_of, long_day
+
+    notes = ["I love hiking in the mountains with my brother Tom.",
+             "My sister Anna lives in Lisbon and works as an architect.",
+             "The dentist appointment is on Thursday at 14:30."]
+    day = long_day(day_of(clock.now().timestamp()))
+
+    def factory():
+        mnemo = build_mnemo(tmp_path / "data", clock)
+        for note in notes:
+            mnemo.add_note(note)
+        clock.advance(days=1)
+        return mnemo
+
+    window = make_window(factory=factory, wait=False)
+    qtbot.waitUntil(lambda: window.bridge.is_ready, timeout=120_000)
+    assert type(window.bridge.mnemo.embedder).__name__ == "MiniLMEmbedder" and window.bridge.mnemo.embedder.loaded
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    view = window.summaries
+    qtbot.waitUntil(lambda: view.loaded, timeout=30_000)
+    assert view.day_texts() == []
+
+    qtbot.mouseClick(view.days_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(view.day_texts()) == 1, timeout=60_000)
+    title, *lines = view.day_texts()[0].split("\n")
+    assert title == f"{day} · 3 memories"
+    assert lines and all(any(line in note for note in notes) for line in lines), lines
+    qtbot.waitUntil(lambda: sorted(m.text for m in view.linked.rows()) == sorted(notes), timeout=30_000)
+
+    qtbot.mouseClick(view.portrait.regenerate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Likes: hiking in the mountains" in view.portrait.text.text(), timeout=60_000)
