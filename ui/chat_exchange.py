@@ -6,26 +6,24 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .display import kept_text, kind_name, speaker_prefix, when_text
+from .labels import plain_label as _label
 
 WAITING = "Waiting for Mnemo to finish loading… your question will be answered then."
 WAITING_FOR_MODEL = "Waiting for the language model to load…"
 THINKING = "Thinking…"
 STOPPED = "Stopped — the answer was cut short."
-
-
-def _label(text: str = "", name: str = "", selectable: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # memories and answers are never HTML
-    label.setWordWrap(True)
-    if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 def _fix_button(text: str, slot: Callable[[], None]) -> QPushButton:

@@ -3,7 +3,7 @@
 forgetting works with the numbers in force; and "Run decay sweep now"."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -27,6 +27,7 @@ from .display import (
     when_text,
     within,
 )
+from .lazy_refresh import LazyRefresh
 from .memory_list_panel import MemoryListPanel
 from .retention_chart import RetentionChart, curve_facts
 from .scrolling import scrolling_column
@@ -67,7 +68,7 @@ def pinned_meta(memory) -> str:
     return f"pinned, never fades · from {when_text(memory.created_at)}"
 
 
-class HealthView(QWidget):
+class HealthView(LazyRefresh, QWidget):
     notice = Signal(str)
 
     def __init__(self, bridge: MnemoBridge, parent: QWidget | None = None):
@@ -75,8 +76,7 @@ class HealthView(QWidget):
         self.bridge = bridge
         self.health = None
         self.loaded = False
-        self._stale = True
-        self._request = 0
+        self.init_refresh()
         self._curve_request = 0
         self.chart_memory = None  # the memory whose curve is shown
         self.confirm_box: QMessageBox | None = None
@@ -126,10 +126,6 @@ class HealthView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)
 
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(50)
-        self._refresh_timer.timeout.connect(self.refresh)
         bridge.memories_changed.connect(self._changed)
         bridge.maintenance_started.connect(self._job_state)
         bridge.maintenance_finished.connect(self._job_ended)
@@ -172,30 +168,15 @@ class HealthView(QWidget):
         return pane
 
     # ------------------------------------------------------------------ refreshing
-    def _changed(self) -> None:
-        """Something changed: refresh now if on screen, else when shown next."""
-        self._stale = True
-        if self.isVisible():
-            self._refresh_timer.start()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale and self.bridge.is_open:
-            self.refresh()
-
-    def refresh(self) -> None:
-        self._stale = False
-        self._refresh_timer.stop()
-        self._request += 1
-        request = self._request
+    def _load(self, request: int) -> None:
         self.bridge.health(lambda health: self._show(request, health), lambda exc: self._failed(request, exc))
 
     def _failed(self, request: int, exc: BaseException) -> None:
-        if request == self._request:
+        if self.is_current(request):
             self.summary_label.setText(error_text(exc))
 
     def _show(self, request: int, health) -> None:
-        if request != self._request:
+        if not self.is_current(request):
             return
         self.health = health
         self.loaded = True

@@ -4,7 +4,7 @@ and the portrait of the user, which the user can correct. Each can be regenerate
 writing runs as an upkeep job in the background, with a busy bar meanwhile."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QListWidgetItem,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from .display import error_text, job_text, kind_name, when_text
+from .lazy_refresh import LazyRefresh
 from .memory_list_panel import MEMORY_ROLE, MemoryListPanel, memory_list
 from .scrolling import scrolling_column
 from .summary_cards import Card, OverviewCard, PortraitCard
@@ -29,7 +30,7 @@ def linked_meta(memory) -> str:
     return f"{when_text(memory.when)} · {kind_name(memory.kind)}{state}"
 
 
-class SummariesView(QWidget):
+class SummariesView(LazyRefresh, QWidget):
     notice = Signal(str)
 
     def __init__(self, bridge: MnemoBridge, parent: QWidget | None = None):
@@ -37,8 +38,7 @@ class SummariesView(QWidget):
         self.bridge = bridge
         self.shelf = None
         self.loaded = False
-        self._stale = True
-        self._request = 0
+        self.init_refresh()
         self._linked_request = 0
 
         self.days_card = Card("Days")
@@ -95,10 +95,6 @@ class SummariesView(QWidget):
         layout.setContentsMargins(14, 12, 14, 12)
         layout.addWidget(splitter, 1)
 
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(50)
-        self._refresh_timer.timeout.connect(self.refresh)
         bridge.memories_changed.connect(self._changed)
         bridge.maintenance_started.connect(self._job_state)
         bridge.maintenance_finished.connect(self._job_ended)
@@ -107,29 +103,15 @@ class SummariesView(QWidget):
         bridge.open_failed.connect(self._open_failed)
 
     # ------------------------------------------------------------------ refreshing
-    def _changed(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            self._refresh_timer.start()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale and self.bridge.is_open:
-            self.refresh()
-
-    def refresh(self) -> None:
-        self._stale = False
-        self._refresh_timer.stop()
-        self._request += 1
-        request = self._request
+    def _load(self, request: int) -> None:
         self.bridge.summaries(lambda shelf: self._show(request, shelf), lambda exc: self._failed(request, exc))
 
     def _failed(self, request: int, exc: BaseException) -> None:
-        if request == self._request:
+        if self.is_current(request):
             self.notice.emit(error_text(exc))
 
     def _show(self, request: int, shelf) -> None:
-        if request != self._request:
+        if not self.is_current(request):
             return
         self.shelf = shelf
         self.loaded = True

@@ -15,20 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .labels import plain_label
 from .summary_text import overview_parts, portrait_parts
 
 EDIT_HINT = "One line per topic, e.g. “Likes: chess; hiking”. Your changes are kept when it is regenerated."
-
-
-def _text(name: str = "", selectable: bool = True) -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 def busy_bar() -> QProgressBar:
@@ -77,9 +67,9 @@ class OverviewCard(Card):
         super().__init__("Overview", parent)
         self.regenerate_button = self.button("Regenerate", "Rewrite the overview from the day summaries")
         self.regenerate_button.clicked.connect(self.regenerate_requested)
-        self.span = _text("muted")
-        self.text = _text("summaryText")
-        self.empty = _text("emptyText", selectable=False)
+        self.span = plain_label("", "muted")
+        self.text = plain_label("", "summaryText")
+        self.empty = plain_label("", "emptyText", selectable=False)
         self.empty.setText("No overview yet. It is written from the day summaries.")
         for label in (self.span, self.text, self.empty):
             self.body.addWidget(label)
@@ -115,9 +105,9 @@ where Edit and Regenerate were."""
         self.regenerate_button = self.button("Regenerate", "Rewrite the portrait from what you said "
                                              "(your corrections are kept)")
         self.regenerate_button.clicked.connect(self.regenerate_requested)
-        self.span = _text("muted")
-        self.text = _text("summaryText")
-        self.empty = _text("emptyText", selectable=False)
+        self.span = plain_label("", "muted")
+        self.text = plain_label("", "summaryText")
+        self.empty = plain_label("", "emptyText", selectable=False)
         self.empty.setText("No portrait yet. It is drawn from what you tell Mnemo about yourself "
                            "(“I love hiking”, “my sister Anna…”). You can also write it yourself: Edit.")
         self.editor = QPlainTextEdit()
@@ -125,7 +115,7 @@ where Edit and Regenerate were."""
         self.editor.setToolTip("Ctrl+Enter saves, Esc cancels")
         self.editor.setMinimumHeight(90)
         self.editor.setMaximumHeight(140)
-        self.hint = _text("muted", selectable=False)
+        self.hint = plain_label("", "muted", selectable=False)
         self.hint.setText(EDIT_HINT)
         self.cancel_button = self.button("Cancel", "Leave the portrait as it was (Esc)")
         self.cancel_button.clicked.connect(self.cancel)
