@@ -25,7 +25,7 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     sub.add_parser("portrait", parents=[common], help="refresh and print the user portrait")
     for action, text in ID_ACTIONS.items():
         parser = sub.add_parser(action, parents=[common], help=text)
-        parser.add_argument("id", help="the memory's id (or the first 8+ characters of it)")
+        parser.add_argument("id", help="the memory's id (or the first 6+ characters of it)")
 
 
 def resolve_id(mnemo, given: str) -> str:

@@ -9,6 +9,7 @@ see core/maintenance.py). Then the jobs repeat at the intervals in the settings.
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
@@ -43,6 +44,7 @@ class UpkeepScheduler:
         self.schedule = schedule
         self.on_result = on_result
         self.on_error = on_error
+        self._cancel = threading.Event()  # set on shutdown: a long catch-up stops between steps
         self._scheduler = BackgroundScheduler(executors={"default": ThreadPoolExecutor(1)},
                                               job_defaults=JOB_DEFAULTS, timezone=timezone.utc)
 
@@ -55,6 +57,7 @@ class UpkeepScheduler:
         self._scheduler.start()
 
     def shutdown(self, wait: bool = True) -> None:
+        self._cancel.set()
         if self._scheduler.running:
             self._scheduler.shutdown(wait=wait)
 
@@ -67,7 +70,10 @@ class UpkeepScheduler:
 
     def _run(self, job: str) -> None:
         try:
-            results = self.mnemo.catch_up() if job == "catch_up" else [self.mnemo.run_job(job)]
+            if self._cancel.is_set():
+                return
+            results = (self.mnemo.catch_up(self._cancel) if job == "catch_up"
+                       else [self.mnemo.run_job(job, self._cancel)])
         except Exception as exc:  # a failing job must not stop the timetable
             log.exception("upkeep job %s failed", job)
             if self.on_error is not None:

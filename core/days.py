@@ -1,21 +1,18 @@
-"""Calendar days of memories, in the computer's local time zone (what "today" means to the user)."""
+"""Calendar days of memories, in the computer's local time (what "today" means to the user),
+with the offset of each date itself (summer time included)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta
 
 
-def local_zone() -> tzinfo:
-    return datetime.now().astimezone().tzinfo
+def day_of(epoch: float) -> date:
+    return datetime.fromtimestamp(epoch).date()  # local time, DST-aware
 
 
-def day_of(epoch: float, tz: tzinfo | None = None) -> date:
-    return datetime.fromtimestamp(epoch, tz or local_zone()).date()
-
-
-def day_bounds(day: date, tz: tzinfo | None = None) -> tuple[float, float]:
-    """[start, end) of the day as epoch seconds."""
-    start = datetime.combine(day, time(0), tz or local_zone())
-    return start.timestamp(), (start + timedelta(days=1)).timestamp()
+def day_bounds(day: date) -> tuple[float, float]:
+    """[start, end) of the local day as epoch seconds (23 or 25 hours long on a DST change)."""
+    return (datetime.combine(day, time(0)).timestamp(),
+            datetime.combine(day + timedelta(days=1), time(0)).timestamp())
 
 
 def long_day(day: date) -> str:

@@ -80,8 +80,12 @@ class Forgetting:
         try:
             started = time.perf_counter()
             plan = self.plan()
+            now = self.now()
             for state, ids in plan.changes.items():
-                self.store.set_state(ids, state, actor="decay", reason=self._why(state))
+                # re-checked at the moment of writing: a pin, delete or recall since the plan wins
+                still = (lambda m, state=state: m.state in (State.ACTIVE, State.FADING) and decays(m)
+                         and self.policy.state_for(memory_retention(m, now)) == state)
+                self.store.set_state(ids, state, actor="decay", reason=self._why(state), only_if=still)
             self.store.set_meta(LAST_SWEEP, repr(self.now()))
             return SweepResult(plan.checked, plan.changes, time.perf_counter() - started)
         finally:
@@ -109,21 +113,31 @@ class Forgetting:
         self.store.reinforce([m.id for m in records], strengths, actor="assistant", reason=reason)
         revived = [m.id for m in records if m.state == State.FADING]
         if revived:
-            self.store.set_state(revived, State.ACTIVE, actor="decay", reason="recalled into an answer")
+            self.store.set_state(revived, State.ACTIVE, actor="decay", reason="recalled into an answer",
+                                 only_if=lambda m: m.state == State.FADING)
 
     def restore(self, memory_id: str) -> Memory:
         memory = self.store.get(memory_id)
         if memory.state not in (State.FORGOTTEN, State.FADING):
             raise InvalidInputError(f"Memory {memory_id} is {memory.state}, not forgotten or fading; "
                                     "there is nothing to restore.")
-        return self.store.restore([memory_id], State.ACTIVE, actor="user", reason="restored by the user")[0]
+        restored = self.store.restore([memory_id], State.ACTIVE, actor="user", reason="restored by the user",
+                                      only_if=lambda m: m.state in (State.FORGOTTEN, State.FADING))
+        return restored[0] if restored else self.store.get(memory_id)
+
+    def unpin(self, memory_id: str) -> Memory:
+        """Let a pinned memory fade again, starting from full retention (not from its capture)."""
+        changed = self.store.restore([memory_id], State.ACTIVE, actor="user", reason="unpinned by the user",
+                                     only_if=lambda m: m.state == State.PINNED)
+        return changed[0] if changed else self.store.get(memory_id)
 
     def purge(self, memory_id: str) -> None:
         memory = self.store.get(memory_id)
         if memory.state not in (State.FORGOTTEN, State.DELETED):
             raise InvalidInputError(f"Memory {memory_id} is {memory.state}; only forgotten or deleted "
                                     "memories can be purged. Delete it first.")
-        self.store.purge([memory_id], actor="user", reason="purged by the user")
+        self.store.purge([memory_id], actor="user", reason="purged by the user",
+                         only_if=lambda m: m.state in (State.FORGOTTEN, State.DELETED))
 
     # ---------------------------------------------------------------- views
     def health(self, fading_limit: int = 50) -> Health:

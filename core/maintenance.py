@@ -6,6 +6,7 @@ was closed, the computer slept, or the scheduler's own state was lost is always 
 A job never runs twice at once: a second call while one runs returns at once (skipped)."""
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from .portrait import Portrait
 from .summaries import Summaries
 
 JOBS = ("decay", "day_summaries", "global_summary", "portrait")
+log = logging.getLogger(__name__)
 TITLES = {"decay": "Decay sweep", "day_summaries": "Day summaries", "global_summary": "Global summary",
           "portrait": "Portrait"}
 
@@ -61,7 +63,11 @@ class Maintenance:
         for job in self.due():
             if cancel is not None and cancel.is_set():
                 break
-            results.append(self.run(job, cancel))
+            try:
+                results.append(self.run(job, cancel))
+            except Exception as exc:  # one failing job must not keep the others from running
+                log.exception("upkeep job %s failed", job)
+                results.append(JobResult(job, False, 0, 0.0, f"failed: {exc}"))
         return results
 
     def run(self, job: str, cancel: threading.Event | None = None) -> JobResult:

@@ -85,7 +85,8 @@ class Mnemo:
         self.store.set_state([memory_id], State.PINNED, actor="user", reason="pinned by the user")
 
     def unpin(self, memory_id: str) -> None:
-        self.store.set_state([memory_id], State.ACTIVE, actor="user", reason="unpinned by the user")
+        """Active again; its forgetting clock restarts now (a long pin does not mean forgotten)."""
+        self.forgetting.unpin(memory_id)
 
     def delete(self, memory_id: str) -> None:
         self.store.set_state([memory_id], State.DELETED, actor="user", reason="deleted by the user")
@@ -98,8 +99,13 @@ class Mnemo:
         return self.forgetting.restore(memory_id)
 
     def purge(self, memory_id: str) -> None:
-        """Remove a forgotten or deleted memory for good."""
+        """Remove a forgotten or deleted memory for good. A deleted one is also taken out of
+        the day summaries that quoted it (a forgotten one stays in them: that is the gist)."""
+        was_deleted = self.store.get(memory_id).state == State.DELETED
+        quoting = self.summaries.days_quoting(memory_id) if was_deleted else []
         self.forgetting.purge(memory_id)
+        for day in quoting:
+            self.summaries.summarize_day(day, force=True)
 
     # forgetting
     def retention(self, memory: Memory) -> float:
@@ -144,8 +150,9 @@ class Mnemo:
     def refresh_portrait(self) -> Memory | None:
         return self.portraits.refresh()
 
-    def correct_portrait(self, edited_text: str) -> Memory | None:
-        return self.portraits.correct(edited_text)
+    def correct_portrait(self, edited_text: str, base_text: str | None = None) -> Memory | None:
+        """`base_text`: the portrait the user edited (default: the current one)."""
+        return self.portraits.correct(edited_text, base_text)
 
     def linked(self, memory: Memory) -> list[Memory]:
         """The memories a summary or portrait was made from (those that still exist)."""

@@ -32,8 +32,8 @@ PER_CATEGORY = {"Name": 1, "Likes": 12, "Dislikes": 4, "People": 6, "Routines": 
 _END = r"(?P<what>[^.!?;]{2,90})"
 _ADVERBS = r"(?:really|also|always|just|truly|quite|especially|very much|still|now|particularly|absolutely|do|recently)"
 PATTERNS: dict[str, list[re.Pattern]] = {
-    "Name": [re.compile(r"\bmy name is (?P<what>[A-Z][\w'-]+(?: [A-Z][\w'-]+)?)"),
-             re.compile(r"\bcall me (?P<what>[A-Z][\w'-]+)")],
+    "Name": [re.compile(r"\b(?i:my name is) (?P<what>[A-Z][\w'-]+(?: [A-Z][\w'-]+)?)"),
+             re.compile(r"\b(?i:call me) (?P<what>[A-Z][\w'-]+)")],
     "Likes": [
         re.compile(r"\bI(?:'ve| have)?(?! (?:don't|do not|never|didn't|can't|cannot))(?: " + _ADVERBS + r")* "
                    r"(?:like|liked|love|loved|enjoy|enjoyed|adore|prefer|practi[cs]e) (?:to )?" + _END, re.I),
@@ -129,8 +129,12 @@ def _tidy(text: str) -> str:
 _VAGUE = re.compile(r"(that|it|this|those|these|them|you|your|the (idea|feeling))\b|doing( (it|that|this|so))?$", re.I)
 
 
+NOTES = "Notes from the user"
+SHOWN = CATEGORIES + (NOTES,)
+
+
 def render(items: dict[str, list[str]]) -> str:
-    return "\n".join(f"{c}: {'; '.join(items[c])}" for c in CATEGORIES if items.get(c))
+    return "\n".join(f"{c}: {'; '.join(items[c])}" for c in SHOWN if items.get(c))
 
 
 def parse(text: str) -> dict[str, list[str]]:
@@ -142,13 +146,18 @@ def parse(text: str) -> dict[str, list[str]]:
         if not line or line.startswith("Portrait"):
             continue
         head, sep, rest = line.partition(":")
-        category = head.strip() if sep and head.strip() in CATEGORIES + ("Notes from the user",) else None
+        known = {c.casefold(): c for c in SHOWN}
+        category = known.get(head.strip().casefold()) if sep else None
         if category is None:
-            category, rest = "Notes from the user", line
+            category, rest = NOTES, line
         for item in rest.split(";"):
             if item.strip():
                 items.setdefault(category, []).append(item.strip())
     return items
+
+
+def _keyed(items: dict[str, list[str]]) -> dict[tuple[str, str], tuple[str, str]]:
+    return {(c, i.casefold()): (c, i) for c, values in items.items() for i in values}
 
 
 def apply(items: dict[str, list[str]], corrections: Corrections) -> dict[str, list[str]]:
@@ -181,16 +190,23 @@ class Portrait:
     def pending(self) -> bool:
         evidence = self._evidence()
         existing = self.store.find(self.key)
-        return bool(evidence) and (existing is None or existing.content_hash != self._digest(evidence))
+        if not evidence:
+            return self.current() is not None and not self.corrections().added
+        return existing is None or existing.content_hash != self._digest(evidence)
 
     def _digest(self, evidence: list[Memory]) -> str:
         return fingerprint(evidence, "portrait:" + self.corrections().to_json())
 
     def refresh(self) -> Memory | None:
         """(Re)write the portrait from the evidence, with the user's corrections applied.
-        Unchanged evidence and corrections write nothing."""
+        Unchanged evidence and corrections write nothing. With no evidence left (all of it
+        deleted) and no corrections, the portrait is deleted too."""
         evidence = self._evidence()
         if not evidence and not self.corrections().added:
+            current = self.current()
+            if current is not None:
+                self.store.set_state([current.id], State.DELETED, actor="portrait",
+                                     reason="nothing the user said is left to draw it from")
             return None
         digest = self._digest(evidence)
         existing = self.store.find(self.key)
@@ -208,15 +224,24 @@ class Portrait:
         vector = self.embedder.embed([index_text(memory)])[0]
         return self.store.upsert(memory.with_changes(vector=vector), actor="portrait", reason="portrait refreshed")
 
-    def correct(self, edited_text: str) -> Memory | None:
-        """The user edited the portrait: keep the difference as corrections and rewrite it."""
-        generated = extract(self._evidence())
-        wanted = parse(edited_text)
-        before = {(c, i.casefold()): (c, i) for c, values in generated.items() for i in values}
-        after = {(c, i.casefold()): (c, i) for c, values in wanted.items() for i in values}
-        corrections = Corrections(added=[after[k] for k in after if k not in before],
-                                  removed=[before[k] for k in before if k not in after])
-        self.store.set_meta(CORRECTIONS, corrections.to_json())
+    def correct(self, edited_text: str, base_text: str | None = None) -> Memory | None:
+        """The user edited the portrait they were shown (`base_text`, default: the current
+        one): the difference joins the corrections kept so far, and the portrait is rewritten."""
+        if base_text is None:
+            current = self.current()
+            base_text = current.text if current is not None else ""
+        before = _keyed(parse(base_text))
+        after = _keyed(parse(edited_text))
+        corrections = self.corrections()
+        added = {(c, i.casefold()): (c, i) for c, i in corrections.added}
+        removed = {(c, i.casefold()): (c, i) for c, i in corrections.removed}
+        for key in after.keys() - before.keys():  # typed in
+            if removed.pop(key, None) is None:
+                added[key] = after[key]
+        for key in before.keys() - after.keys():  # taken out
+            if added.pop(key, None) is None:
+                removed[key] = before[key]
+        self.store.set_meta(CORRECTIONS, Corrections(list(added.values()), list(removed.values())).to_json())
         return self.refresh()
 
     def prompt_text(self) -> str:
@@ -225,5 +250,5 @@ class Portrait:
         if current is None:
             return ""
         items = parse(current.text.split("\n", 1)[1] if "\n" in current.text else "")
-        keep = ("Name", "Likes", "People", "How to answer", "Notes from the user")
+        keep = ("Name", "Likes", "People", "How to answer", NOTES)
         return ". ".join(f"{c}: {', '.join(items[c][:4])}" for c in keep if items.get(c))

@@ -144,11 +144,11 @@ class Retriever:
     ) -> list[Hit]:
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
-        ids, matrix = self.store.snapshot()
+        ids, matrix, content_version = self.store.versioned_snapshot()
         if not ids or not query.strip():
             return []
         allowed = self._allowed(ids, frozenset(states)).copy()
-        kept = self.retentions(len(ids))
+        kept = self.retentions(len(ids), content_version)
         # below the forgetting line a memory leaves retrieval even before a sweep marks it forgotten
         allowed &= kept >= self.policy.forget_below
         for memory_id in exclude_ids:
@@ -199,10 +199,11 @@ class Retriever:
             )
         return hits
 
-    def retentions(self, n: int) -> np.ndarray:
+    def retentions(self, n: int, content_version: int | None = None) -> np.ndarray:
         """Retention now of every row of the store's snapshot (1.0 for what does not decay)."""
         cols = self.store.columns()
-        if len(cols["ids"]) != n:  # a write landed between snapshot and columns: no weighting
+        moved = content_version is not None and cols["content_version"] != content_version
+        if len(cols["ids"]) != n or moved:  # rows moved between snapshot and columns: no weighting
             return np.ones(n)
         now = self.clock.now().timestamp()
         age = np.maximum(now - cols["anchor"], 0.0) / DAY

@@ -6,10 +6,13 @@ in-memory mirror of the records and their vectors is kept in step with every wri
 reads and exact vector search need no disk round-trip."""
 from __future__ import annotations
 
+import logging
 import threading
+import warnings
 from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 import pyarrow as pa
@@ -32,9 +35,14 @@ from .store_schema import (
 )
 from .writer import SerialWriter
 
+log = logging.getLogger(__name__)
+
 
 # Small integer codes for the states a decay sweep moves between (0 = any other state).
 STATE_CODES = {State.ACTIVE: 1, State.FADING: 2, State.FORGOTTEN: 3}
+
+
+Guard = Callable[[Memory], bool] | None
 
 
 class MemoryStore:
@@ -132,7 +140,7 @@ class MemoryStore:
         policy = DecayPolicy()
         strength_sql = (f"{policy.min_strength_days} + importance * "
                         f"{policy.max_strength_days - policy.min_strength_days}")
-        migrate(self._mem, version, strength_sql)
+        migrate(self._mem, version, strength_sql, self.clock.now().timestamp())
         self._meta.update(where="key = 'schema_version'", values={"value": str(SCHEMA_VERSION)})
 
     def _load_mirror(self) -> None:
@@ -218,6 +226,12 @@ class MemoryStore:
             n = len(self._ids)
             return list(self._ids), self._vectors[:n]
 
+    def versioned_snapshot(self) -> tuple[list[str], np.ndarray, int]:
+        """`snapshot()` plus the content version it belongs to (rows move only when that changes)."""
+        with self._lock:
+            n = len(self._ids)
+            return list(self._ids), self._vectors[:n], self._content_version
+
     def row_of(self, memory_id: str) -> int | None:
         """The memory's row in `snapshot()`'s matrix."""
         return self._row.get(memory_id)
@@ -272,14 +286,20 @@ class MemoryStore:
             self._content_version += 1
         return stamped
 
-    def set_state(self, memory_ids: list[str], state: str, actor: str, reason: str) -> list[Memory]:
+    def set_state(self, memory_ids: list[str], state: str, actor: str, reason: str,
+                  only_if: Guard = None) -> list[Memory]:
+        """Move memories to `state`. `only_if(record)` is checked on the writer thread, against
+        the record as it is at the moment of writing: a memory the user changed meanwhile (a
+        pin, a delete) is left alone."""
         for memory_id in memory_ids:
             self.get(memory_id)  # raises NotFoundError before anything is written
-        return self._writer.run(lambda: self._set_state(memory_ids, state, actor, reason))
+        return self._writer.run(lambda: self._set_state(memory_ids, state, actor, reason, only_if))
 
-    def _set_state(self, memory_ids: list[str], state: str, actor: str, reason: str) -> list[Memory]:
+    def _set_state(self, memory_ids: list[str], state: str, actor: str, reason: str,
+                   only_if: Guard = None) -> list[Memory]:
         now = self.clock.now().timestamp()
-        changing = [self._records[i] for i in memory_ids if self._records[i].state != state]
+        current = [self._records[i] for i in dict.fromkeys(memory_ids) if i in self._records]
+        changing = [m for m in current if m.state != state and (only_if is None or only_if(m))]
         if not changing:
             return []
         self._mem.update(where=_id_filter([m.id for m in changing]), values={"state": str(state), "updated_at": now})
@@ -314,14 +334,18 @@ class MemoryStore:
                                     for m in updated])
         self._writer.run(write)
 
-    def restore(self, memory_ids: list[str], state: str, actor: str, reason: str) -> list[Memory]:
-        """Bring memories back (e.g. forgotten -> active) and restart their forgetting clock."""
+    def restore(self, memory_ids: list[str], state: str, actor: str, reason: str,
+                only_if: Guard = None) -> list[Memory]:
+        """Set `state` and restart the forgetting clock (restore, unpin). `only_if` as in set_state."""
         for memory_id in memory_ids:
             self.get(memory_id)
 
         def write() -> list[Memory]:
             now = self.clock.now().timestamp()
-            old = [self._records[i] for i in dict.fromkeys(memory_ids)]
+            old = [self._records[i] for i in dict.fromkeys(memory_ids)
+                   if i in self._records and (only_if is None or only_if(self._records[i]))]
+            if not old:
+                return []
             updated = [m.with_changes(state=str(state), reinforced_at=now, updated_at=now) for m in old]
             self._rewrite(updated, [HistoryEntry(new_id(), m.id, now, actor, "state", m.state, str(state), reason)
                                     for m in old])
@@ -345,15 +369,17 @@ class MemoryStore:
             return new
         return self._writer.run(write)
 
-    def purge(self, memory_ids: list[str], actor: str, reason: str) -> int:
-        """Remove memories for good (their history keeps a 'purged' entry without the text)."""
-        ids = [i for i in dict.fromkeys(memory_ids) if i in self._records]
-        if not ids:
-            return 0
-
+    def purge(self, memory_ids: list[str], actor: str, reason: str, only_if: Guard = None) -> int:
+        """Remove memories for good: their rows, and the old table versions that still held
+        their text (their history keeps a 'purged' entry without the text)."""
         def write() -> int:
+            ids = [i for i in dict.fromkeys(memory_ids)
+                   if i in self._records and (only_if is None or only_if(self._records[i]))]
+            if not ids:
+                return 0
             now = self.clock.now().timestamp()
             self._mem.delete(_id_filter(ids))
+            self._compact(self._mem)
             self._append_history([HistoryEntry(new_id(), i, now, actor, "purged", self._records[i].state, "", reason)
                                   for i in ids])
             gone = set(ids)
@@ -379,6 +405,7 @@ class MemoryStore:
             return cached[1]
         with self._lock:
             version = self._version
+            content_version = self._content_version
             records = [self._records[i] for i in self._ids]
         from .decay import DECAYING_KINDS
 
@@ -396,6 +423,7 @@ class MemoryStore:
             "swept": np.fromiter((m.state == State.ACTIVE or m.state == State.FADING for m in records),
                                  dtype=bool, count=n),
             "state_code": np.fromiter((STATE_CODES.get(m.state, 0) for m in records), dtype=np.int8, count=n),
+            "content_version": content_version,
         }
         self._columns_cache = (version, cols)
         return cols
@@ -407,7 +435,8 @@ class MemoryStore:
         with self._lock:
             full = [m.with_changes(vector=vectors.get(m.id, self._vectors[self._row[m.id]])) for m in records]
         table = pa.Table.from_pylist([to_row(m) for m in full], schema=self._mem.schema)
-        self._mem.merge_insert("id").when_matched_update_all().when_not_matched_insert_all().execute(table)
+        # update only: a record another process purged meanwhile must not come back
+        self._mem.merge_insert("id").when_matched_update_all().execute(table)
         self._append_history(history)
         with self._lock:
             for m in records:
@@ -418,6 +447,15 @@ class MemoryStore:
                 if old.text != m.text or m.id in vectors:
                     self._content_version += 1
             self._version += 1
+
+    def _compact(self, table) -> None:
+        """Drop the table versions older than this write, so deleted rows leave the disk."""
+        try:
+            with warnings.catch_warnings():  # "other readers of old versions will fail": one process writes here
+                warnings.simplefilter("ignore", UserWarning)
+                table.optimize(cleanup_older_than=timedelta(0), delete_unverified=True)
+        except Exception as exc:  # the purge itself is done; the space is reclaimed next time
+            log.warning("could not compact %s after a purge: %s", table.name, exc)
 
     def _append_history(self, entries: list[HistoryEntry]) -> None:
         if entries:

@@ -79,10 +79,16 @@ def from_columns(columns: dict[str, list], i: int) -> Memory:
     return Memory(**values)
 
 
-def migrate(memories_table, from_version: int, initial_strength_sql: str) -> None:
-    """Bring the memories table from `from_version` up to SCHEMA_VERSION, in place."""
+def migrate(memories_table, from_version: int, initial_strength_sql: str, now: float) -> None:
+    """Bring the memories table from `from_version` up to SCHEMA_VERSION, in place. Each
+    step can be run again after an interruption (the version is written only at the end)."""
     if from_version < 2:
         # v2: decay counts from `reinforced_at`; summaries link to what they summarise;
         # strength is now in days, set from importance (v1 stored 1.0 for everything).
-        memories_table.add_columns(V2_FIELDS)
-        memories_table.update(values_sql={"strength": initial_strength_sql})
+        # v1 had no forgetting, so every memory starts its curve at the upgrade: nothing is
+        # forgotten merely because Mnemo was updated.
+        present = set(memories_table.schema.names)
+        missing = [f for f in V2_FIELDS if f.name not in present]
+        if missing:
+            memories_table.add_columns(missing)
+        memories_table.update(values_sql={"strength": initial_strength_sql, "reinforced_at": repr(float(now))})

@@ -10,6 +10,7 @@ summary"). Each is a memory of its own kind whose `links` name what it summarise
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import re
 import uuid
@@ -24,6 +25,8 @@ from .extractive import Sentence, central, clip, split_sentences
 from .records import Kind, Memory, Source, State
 from .retrieval import index_text
 from .store import MemoryStore
+
+log = logging.getLogger(__name__)
 
 ACTIVITY_KINDS = frozenset({Kind.TURN, Kind.NOTE})
 IGNORED_STATES = frozenset({State.DELETED, State.QUARANTINED})
@@ -105,42 +108,57 @@ class Summaries:
         return self._live(summary_id("global"))
 
     def pending_days(self, before: date | None = None) -> list[date]:
-        """Days with activity whose summary is missing or out of date (new activity since),
-        up to but not including `before` (default: today, which is not over yet)."""
+        """Days whose summary is missing or out of date, up to but not including `before`
+        (default: today, which is not over yet). Out of date means: the day has activity the
+        summary does not cover, or something it quotes was deleted or quarantined since.
+        Details that were merely forgotten or purged after being forgotten do not count: the
+        summary is the gist that outlives them. A summary the user deleted stays deleted."""
         before = before or day_of(self.clock.now().timestamp())
-        pending = []
-        for day, memories in self.activity().items():
-            if day >= before:
-                continue
-            existing = self.store.find(summary_id(f"day:{day.isoformat()}"))  # a deleted one counts as done
-            if existing is None or existing.content_hash != fingerprint(memories, self._method()):
-                pending.append(day)
-        return pending
+        activity = self.activity()
+        days = set(activity) | {day_of(m.when) for m in self.day_summaries()}
+        return sorted(d for d in days if d < before and self._stale(d, activity.get(d, [])))
+
+    def _stale(self, day: date, live: list[Memory]) -> bool:
+        existing = self.store.find(summary_id(f"day:{day.isoformat()}"))
+        if existing is None:
+            return bool(live)
+        if existing.state in IGNORED_STATES:
+            return False
+        links = set(existing.links)
+        if any(m.id not in links for m in live):
+            return True
+        return any((m := self.store.find(i)) is not None and m.state in IGNORED_STATES for i in links)
 
     def global_pending(self) -> bool:
         days = self.day_summaries()
         existing = self.store.find(summary_id("global"))
         if not days:
-            return False
-        return existing is None or existing.content_hash != fingerprint(days, self._method())
+            return existing is not None and existing.state not in IGNORED_STATES
+        return existing is None or existing.content_hash != fingerprint(days, "overview")
 
     # ---------------------------------------------------------------- writing
-    def summarize_day(self, day: date) -> Memory | None:
-        """Write (or keep, when nothing changed) the summary of `day`; None if it had no activity."""
-        memories = self.activity().get(day)
-        if not memories:
-            return None
-        method = self._method()
+    def summarize_day(self, day: date, force: bool = False) -> Memory | None:
+        """Write the summary of `day` if it is missing or out of date (or `force`); returns it.
+        None if the day has nothing left to summarise; a summary whose every detail was
+        deleted is deleted with them."""
+        memories = self.activity().get(day, [])
         key = summary_id(f"day:{day.isoformat()}")
-        digest = fingerprint(memories, method)
         existing = self.store.find(key)
-        if existing is not None and existing.content_hash == digest:
+        if not memories:
+            if existing is not None and existing.state not in IGNORED_STATES:
+                self.store.set_state([key], State.DELETED, actor="summaries",
+                                     reason="everything it summarised was deleted")
+            return None
+        if existing is not None and not force and not self._stale(day, memories):
             return existing
-        body = self._write_day(day, memories) if method == "model" else self._extract_day(memories)
+        body = self._write_day(day, memories) if self._method() == "model" else self._extract_day(memories)
         text = f"Day summary, {long_day(day)} ({_count(len(memories), 'memory', 'memories')}): {body}"
         start, _ = day_bounds(day)
-        return self._save(key, Kind.DAY_SUMMARY, text, digest, tuple(m.id for m in memories), start + 12 * 3600,
-                          f"summary of {day.isoformat()}")
+        return self._save(key, Kind.DAY_SUMMARY, text, fingerprint(memories, "day"), tuple(m.id for m in memories),
+                          start + 12 * 3600, f"summary of {day.isoformat()}")
+
+    def days_quoting(self, memory_id: str) -> list[date]:
+        return [day_of(m.when) for m in self.day_summaries() if memory_id in m.links]
 
     def summarize_pending(self, before: date | None = None, cancel=None) -> list[Memory]:
         written = []
@@ -155,15 +173,18 @@ class Summaries:
     def summarize_global(self) -> Memory | None:
         days = self.day_summaries()
         if not days:
+            existing = self._live(summary_id("global"))
+            if existing is not None:  # every day summary is gone: so is the overview built on them
+                self.store.set_state([existing.id], State.DELETED, actor="summaries",
+                                     reason="no day summaries are left")
             return None
-        method = self._method()
         key = summary_id("global")
-        digest = fingerprint(days, method)
+        digest = fingerprint(days, "overview")
         existing = self.store.find(key)
         if existing is not None and existing.content_hash == digest:
             return existing
         first, last = day_of(days[0].when), day_of(days[-1].when)
-        body = self._write_global(days) if method == "model" else self._extract_global(days)
+        body = self._write_global(days) if self._method() == "model" else self._extract_global(days)
         span = short_day(first) if first == last else f"{short_day(first)} to {short_day(last)}"
         text = f"Overview, {span} ({_count(len(days), 'day', 'days')} with activity): {body}"
         return self._save(key, Kind.GLOBAL_SUMMARY, text, digest, tuple(m.id for m in days), days[-1].when,
@@ -212,10 +233,22 @@ class Summaries:
         return "model" if self.capable() else "extractive"
 
     def _generate(self, instruction: str, lines: list[str], max_tokens: int = 160) -> str:
+        """The model's text, or "" when it cannot (the caller then falls back to extracting).
+        The lines are cut to fit the model's context (about 3 characters a token, to be safe)."""
         model = self.model_getter()
-        messages = [{"role": "system", "content": instruction},
-                    {"role": "user", "content": "\n".join(lines)}]
-        text = "".join(model.stream_chat(messages, max_tokens=max_tokens, cancel=None)).strip()
+        budget = (getattr(model, "n_ctx", 2048) - max_tokens - len(instruction) // 3 - 64) * 3
+        kept, used = [], 0
+        for line in lines:
+            if used + len(line) + 1 > budget:
+                break
+            kept.append(line)
+            used += len(line) + 1
+        messages = [{"role": "system", "content": instruction}, {"role": "user", "content": "\n".join(kept)}]
+        try:
+            text = "".join(model.stream_chat(messages, max_tokens=max_tokens, cancel=None)).strip()
+        except Exception as exc:  # a broken or missing model file, a context overflow...
+            log.warning("the model could not write a summary (%s); using the extractive one", exc)
+            return ""
         return " ".join(text.split())
 
     def _write_day(self, day: date, memories: list[Memory]) -> str:

@@ -210,4 +210,4 @@ class SummariesView(LazyRefresh, QWidget):
             self.portrait.saved(False)
             self.notice.emit(error_text(exc))
 
-        self.bridge.correct_portrait(text, done, failed)
+        self.bridge.correct_portrait(text, done, failed, base_text=getattr(self.portrait, "edit_base", None))

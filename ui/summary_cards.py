@@ -158,7 +158,8 @@ where Edit and Regenerate were."""
         return portrait_parts(self.memory.text)[1] if self.memory is not None else ""
 
     def start_editing(self) -> None:
-        self.editor.setPlainText(self.body_text())
+        self.edit_base = self.body_text()  # what the user saw: their edit is measured against it
+        self.editor.setPlainText(self.edit_base)
         self._editing(True)
         self.editor.setFocus()
 

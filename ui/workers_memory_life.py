@@ -105,9 +105,11 @@ class MemoryLifeCalls:
     def refresh_portrait(self, on_done: Callback = None, on_error: Callback = None) -> None:
         self._writing(lambda m: m.refresh_portrait(), lambda r: r is not None, on_done, on_error)
 
-    def correct_portrait(self, edited_text: str, on_done: Callback = None, on_error: Callback = None) -> None:
-        """Keep the user's edit as corrections (they survive regeneration); on_done(portrait)."""
-        self._writing(lambda m: m.correct_portrait(edited_text), lambda _r: True, on_done, on_error)
+    def correct_portrait(self, edited_text: str, on_done: Callback = None, on_error: Callback = None,
+                         base_text: str | None = None) -> None:
+        """Keep the user's edit of `base_text` (the portrait they were shown) as corrections
+        (they survive regeneration); on_done(portrait)."""
+        self._writing(lambda m: m.correct_portrait(edited_text, base_text), lambda _r: True, on_done, on_error)
 
     def _writing(self, fn, changed: Callable[[Any], bool], on_done: Callback, on_error: Callback) -> None:
         def done(result) -> None:

@@ -172,3 +172,43 @@ def test_below_the_forgetting_line_a_memory_leaves_retrieval_even_before_a_sweep
     clock.advance(days=note.strength * 2.4)  # R = exp(-2.4) = 0.09
     assert mnemo.store.get(note.id).state == State.ACTIVE  # no sweep yet
     assert mnemo.search("plumber Jonas") == []
+
+
+def test_a_pin_made_while_a_sweep_runs_is_not_overwritten(mnemo, clock):
+    note = mnemo.add_note("The plumber's name is Jonas").memory
+    other = mnemo.add_note("The bakery closes at six").memory
+    clock.advance(days=60)
+    plan = mnemo.forgetting.plan()  # the sweep has decided...
+    assert {note.id, other.id} <= set(plan.changes[State.FORGOTTEN])
+    original = mnemo.forgetting.plan
+    mnemo.forgetting.plan = lambda: plan
+    mnemo.pin(note.id)  # ...and the user pins and deletes before it writes
+    mnemo.delete(other.id)
+    mnemo.sweep()
+    mnemo.forgetting.plan = original
+    assert mnemo.store.get(note.id).state == State.PINNED
+    assert mnemo.store.get(other.id).state == State.DELETED
+
+
+def test_unpinning_restarts_the_clock(mnemo, clock):
+    note = mnemo.add_note("My blood type is O negative").memory
+    mnemo.pin(note.id)
+    clock.advance(days=200)
+    mnemo.unpin(note.id)
+    after = mnemo.store.get(note.id)
+    assert after.state == State.ACTIVE and mnemo.retention(after) == 1.0
+    assert [h.memory.id for h in mnemo.search("blood type")] == [note.id]
+
+
+def test_purged_text_leaves_the_disk(tmp_path, clock):
+    from core.mnemo import Mnemo
+    from tests.fakes import HashEmbedder, ScriptedModel
+
+    m = Mnemo(tmp_path / "d", clock, HashEmbedder(), ScriptedModel())
+    secret = m.add_note("my old password was hunter2zebra").memory
+    m.add_note("an unrelated note to keep")
+    m.delete(secret.id)
+    m.purge(secret.id)
+    m.close()
+    holding = [p for p in (tmp_path / "d" / "store").rglob("*") if p.is_file() and b"hunter2zebra" in p.read_bytes()]
+    assert holding == []

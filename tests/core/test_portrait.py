@@ -69,3 +69,28 @@ def test_vague_statements_are_left_out():
 def test_parse_reads_what_the_user_typed():
     items = parse("Portrait of the user:\nLikes: jazz; chess\nsomething free-form")
     assert items == {"Likes": ["jazz", "chess"], "Notes from the user": ["something free-form"]}
+
+
+def test_a_name_at_the_start_of_a_sentence_is_found(mnemo):
+    _say(mnemo, "My name is Jon. I love sailing.")
+    assert "Name: Jon" in mnemo.refresh_portrait().text
+
+
+def test_free_form_lines_the_user_adds_are_kept_and_used(mnemo):
+    _say(mnemo, "I love gardening.")
+    portrait = mnemo.refresh_portrait()
+    mnemo.correct_portrait(portrait.text + "\nI am vegetarian, never suggest meat.\nlikes: chess")
+    text = mnemo.portrait().text
+    assert "Notes from the user: I am vegetarian, never suggest meat." in text
+    assert "chess" in text
+    mnemo.ask("What should I cook?", capture=False)
+    assert "vegetarian" in mnemo.model.prompts[-1][0]["content"]
+
+
+def test_saving_a_stale_view_unchanged_removes_nothing(mnemo):
+    _say(mnemo, "I love gardening.")
+    shown = mnemo.refresh_portrait().text
+    _say(mnemo, "I have started learning the cello.")  # arrives while the editor is open
+    mnemo.refresh_portrait()
+    mnemo.portraits.correct(shown, base_text=shown)  # saved without a change
+    assert "the cello" in mnemo.portrait().text

@@ -120,7 +120,8 @@ def test_older_store_is_backed_up_then_migrated_without_losing_a_record(tmp_path
         assert store.last_backup is not None and (store.last_backup / "store").is_dir()
         for m in old:
             got = store.get(m.id)
-            assert got.text == m.text and got.links == () and got.reinforced_at is None
+            assert got.text == m.text and got.links == ()
+            assert got.reinforced_at == clock.now().timestamp()  # the curve starts at the upgrade
             assert got.strength == pytest.approx(8.0)  # 1 + 0.5 * 14 days: set from importance
         # the backup still opens as the old version
         import lancedb
@@ -172,4 +173,17 @@ def test_meta_values_persist(tmp_path, clock):
     store.close()
     store = MemoryStore.open(tmp_path, clock)
     assert store.meta("x") == "2" and store.meta("missing", "d") == "d"
+    store.close()
+
+
+def test_a_migration_cut_short_is_finished_on_the_next_open(tmp_path, clock):
+    _write_v1_store(tmp_path, [_memory("keep me", clock)])
+    import lancedb
+
+    from core.store_schema import migrate
+
+    table = lancedb.connect(str(tmp_path / "store")).open_table("memories")
+    migrate(table, 1, "8.0", 0.0)  # the process died before the version was written
+    store = MemoryStore.open(tmp_path, clock)
+    assert store.meta("schema_version") == "2" and [m.text for m in store.all()] == ["keep me"]
     store.close()

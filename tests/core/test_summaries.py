@@ -117,3 +117,57 @@ def test_the_small_default_model_is_not_trusted_with_summaries(mnemo):
     assert not mnemo.summaries.capable()
     mnemo.model = type("Big", (), {"parameters": 7_000_000_000})()
     assert mnemo.summaries.capable()
+
+
+def test_purging_a_deleted_memory_takes_it_out_of_the_summary(mnemo, clock):
+    _day(clock, "2026-05-01")
+    secret = mnemo.add_note("I am quitting my job at Acme next month.").memory
+    mnemo.add_note("Bought new running shoes in the sale.")
+    _day(clock, "2026-05-02")
+    summary = mnemo.summarize()[0]
+    assert "Acme" in summary.text
+    mnemo.delete(secret.id)
+    mnemo.purge(secret.id)
+    after = mnemo.store.get(summary.id)
+    assert "Acme" not in after.text and "running shoes" in after.text
+
+
+def test_purging_forgotten_details_keeps_the_gist(mnemo, clock):
+    _day(clock, "2026-05-01")
+    a = mnemo.add_note("We went kayaking on Lake Bled and saw a heron.").memory
+    mnemo.add_note("Dinner at a small trattoria near the lake.")
+    _day(clock, "2026-05-02")
+    summary = mnemo.summarize()[0]
+    clock.advance(days=90)
+    mnemo.sweep()
+    mnemo.purge(a.id)
+    assert mnemo.summaries.pending_days() == []
+    assert "Lake Bled" in mnemo.store.get(summary.id).text
+
+
+def test_a_day_whose_details_were_all_deleted_loses_its_summary(mnemo, clock):
+    _day(clock, "2026-05-01")
+    only = mnemo.add_note("Private: the surprise party is for Dana.").memory
+    _day(clock, "2026-05-02")
+    summary = mnemo.summarize()[0]
+    mnemo.delete(only.id)
+    assert mnemo.summaries.pending_days() == [date(2026, 5, 1)]
+    mnemo.summarize()
+    assert mnemo.store.get(summary.id).state == State.DELETED
+
+
+def test_days_follow_local_time_with_summer_time(monkeypatch):
+    import time
+
+    from core.days import day_bounds, day_of
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        # 00:30 CEST on 16 July 2025 is 22:30 UTC on the 15th
+        assert day_of(datetime(2025, 7, 15, 22, 30, tzinfo=timezone.utc).timestamp()) == date(2025, 7, 16)
+        start, end = day_bounds(date(2025, 3, 30))  # the clocks go forward: a 23-hour day
+        assert end - start == 23 * 3600
+    finally:
+        monkeypatch.undo()
+        time.tzset()
