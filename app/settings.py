@@ -5,7 +5,7 @@
   "decay": {                                # how memories fade (see core/decay.py)
     "min_strength_days": 1.0,               #   strength of a memory of importance 0
     "max_strength_days": 15.0,              #   strength of a memory of importance 1
-    "recall_growth": 2.0,                   #   a recall multiplies strength by up to this (more if half-forgotten)
+    "recall_growth": 2.0,                   #   a recall multiplies strength by up to this (the full factor when almost forgotten)
     "fading_below": 0.5, "forget_below": 0.1, "retention_weight": 0.3
   },
   "schedule": {                             # background upkeep intervals
