@@ -28,7 +28,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DATA = ROOT.parent / "shared" / "data" / "memorybank"
+def shared_data() -> Path:
+    """The project's shared data folder: $MNEMO_SHARED_DATA, else ../shared/data beside the
+    checkout, else /work/shared/data (where the evaluation data lives on the reference machine)."""
+    import os
+
+    candidates = [os.environ.get("MNEMO_SHARED_DATA"), ROOT.parent / "shared" / "data", "/work/shared/data"]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "memorybank" / "memory_bank_en.json").exists():
+            return Path(candidate)
+    return ROOT.parent / "shared" / "data"
+
+
+DATA = shared_data() / "memorybank"
 HOBBIES = ROOT / "tests" / "data" / "memorybank_hobbies.json"
 
 

@@ -13,6 +13,8 @@ import replay_memorybank  # noqa: E402
 
 @pytest.fixture(scope="module")
 def replayed(minilm, smollm):
+    if not (replay_memorybank.DATA / "memory_bank_en.json").exists():
+        pytest.skip(f"MemoryBank data not found at {replay_memorybank.DATA}; set MNEMO_SHARED_DATA")
     return {r.name: r for r in replay_memorybank.replay(["Emily", "Henry"], probe=True, embedder=minilm,
                                                          model=smollm)}
 
