@@ -12,7 +12,7 @@ from core.errors import MnemoError
 from core.records import Memory, Source
 from core.retrieval import Hit
 
-from . import cli_upkeep
+from . import cli_guard, cli_upkeep
 from .paths import default_data_dir
 
 ADD_SOURCES = ["user", "clipboard", "import", "assistant"]
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", parents=[common], help="memories with their kind, state, strength and retention")
     sub.add_parser("stats", parents=[common], help="counts by kind, source and state")
     cli_upkeep.add_parsers(sub, common)
+    cli_guard.add_parsers(sub, common)
     return parser
 
 
@@ -107,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.command in cli_upkeep.COMMANDS:
             return cli_upkeep.COMMANDS[args.command](mnemo, args, _print_json)
+        if args.command in cli_guard.COMMANDS:
+            return cli_guard.COMMANDS[args.command](mnemo, args, _print_json)
         return COMMANDS[args.command](mnemo, args, at)
     finally:
         mnemo.close()
@@ -115,11 +118,16 @@ def run(args: argparse.Namespace) -> int:
 def _add(mnemo, args, at) -> int:
     source = Source.IMPORT if args.source == "import" else args.source
     result = mnemo.add_note(args.text, source=source, at=at)
+    memory = result.memory
     if args.json:
-        _print_json({"id": result.memory.id, "duplicate": result.duplicate})
+        _print_json({"id": memory.id, "duplicate": result.duplicate, "state": memory.state,
+                     "quarantine_reason": memory.guard_reason if memory.state == "quarantined" else None})
     else:
         note = " (already remembered)" if result.duplicate else ""
-        print(f"{result.memory.id}{note}")
+        print(f"{memory.id}{note}")
+        if memory.state == "quarantined":
+            print(f"Quarantined: {memory.guard_reason} It stays out of answers until you release it "
+                  f"(mnemo guard release {memory.id[:8]}).", file=sys.stderr)
     return 0
 
 
@@ -133,9 +141,14 @@ def _ask(mnemo, args, at) -> int:
     answer = mnemo.ask(args.question, on_token=show if streaming else None, capture=not args.no_capture,
                        conversation_id="cli")
     if args.json:
-        _print_json({"answer": answer.text, "memories": [hit_json(h) for h in answer.memories]})
+        _print_json({"answer": answer.text, "memories": [hit_json(h) for h in answer.memories],
+                     "flagged": [{"id": f.memory.id, "text": f.memory.text, "reason": f.reason,
+                                  "conflicts": list(f.conflicts)} for f in answer.flagged],
+                     "lessons": [cli_guard.lesson_json(lesson) for lesson in answer.lessons]})
         return 0
     print()
+    for flag in answer.flagged:
+        print(f"\nKept out [{flag.memory.id[:8]}] {flag.memory.text}\n  why: {flag.reason}")
     if answer.memories:
         print("\nMemories used:")
         for h in answer.memories:

@@ -21,6 +21,7 @@ from .retrieval import MIN_SIMILARITY, Hit, Retriever  # noqa: F401 - MIN_SIMILA
 
 if TYPE_CHECKING:
     from .forgetting import Forgetting
+    from .guard import GuardReport, MemoryGuard
 
 
 @dataclass
@@ -32,15 +33,27 @@ class Answer:
     first_token_s: float | None = None
     total_s: float = 0.0
     captured_ids: list[str] = field(default_factory=list)
+    guard: "GuardReport | None" = None  # what the guard kept out and the lessons it consulted
+
+    @property
+    def flagged(self) -> list:
+        return list(self.guard.flags) if self.guard is not None else []
+
+    @property
+    def lessons(self) -> list:
+        return list(self.guard.lessons) if self.guard is not None else []
 
 
 class AnswerService:
     def __init__(self, retriever: Retriever, model: ChatModel, capture: CaptureService, clock: Clock,
                  prompt_memories: int = 5, max_tokens: int = 160, forgetting: "Forgetting | None" = None,
-                 background: Callable[[], Background] | None = None):
+                 background: Callable[[], Background] | None = None, guard: "MemoryGuard | None" = None,
+                 candidates: int = 10):
         """`forgetting` reinforces the memories an answer used; `background` gives the
         portrait and global summary that open the prompt."""
         self.forgetting = forgetting
+        self.guard = guard
+        self.candidates = candidates  # how many retrieved memories the guard compares
         self.background = background
         self.retriever = retriever
         self.model = model
@@ -51,9 +64,16 @@ class AnswerService:
 
     def select(self, question: str) -> list[Hit]:
         """The memories that go into the prompt for this question."""
-        hits = self.retriever.search(question, k=max(10, self.prompt_memories * 2))
-        chosen = [h for h in hits if h.memory.kind not in PROMPT_PREFIX_KINDS and h.relevant]
-        return chosen[: self.prompt_memories]
+        return self.screened(question)[0]
+
+    def screened(self, question: str) -> "tuple[list[Hit], GuardReport | None]":
+        """The prompt's memories after the guard compared the retrieved ones, and its report."""
+        hits = self.retriever.search(question, k=max(self.candidates, self.prompt_memories * 2))
+        chosen = [h for h in hits if h.memory.kind not in PROMPT_PREFIX_KINDS and h.relevant][: self.candidates]
+        if self.guard is None:
+            return chosen[: self.prompt_memories], None
+        report = self.guard.check(question, chosen)
+        return report.kept[: self.prompt_memories], report
 
     def ask(
         self,
@@ -68,10 +88,11 @@ class AnswerService:
         if not question:
             raise InvalidInputError("There is no question to answer: the text is empty.")
         started = time.perf_counter()
-        hits = self.select(question)
+        hits, report = self.screened(question)
         if on_memories is not None:
             on_memories(hits)
-        messages = build_messages(question, hits, self.background() if self.background else None)
+        warnings = [lesson.text for lesson in report.lessons] if report is not None else []
+        messages = build_messages(question, hits, self.background() if self.background else None, warnings)
         pieces: list[str] = []
         first = None
         for piece in self.model.stream_chat(messages, max_tokens=self.max_tokens, cancel=cancel):
@@ -81,7 +102,10 @@ class AnswerService:
             if on_token is not None:
                 on_token(piece)
         cancelled = bool(cancel is not None and cancel.is_set())
-        answer = Answer(question, "".join(pieces).strip(), hits, cancelled, first, time.perf_counter() - started)
+        answer = Answer(question, "".join(pieces).strip(), hits, cancelled, first, time.perf_counter() - started,
+                        guard=report)
+        if report is not None and report.flags:
+            self.guard.record(question, report)
         if hits and not cancelled and self.forgetting is not None:
             self.forgetting.reinforce([h.memory.id for h in hits], reason=f"used to answer: {question[:80]}")
         if capture:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 from .clock import Clock, to_epoch
 from .decay import DecayPolicy
@@ -33,7 +34,11 @@ class CaptureResult:
 
 
 class CaptureService:
-    def __init__(self, store: MemoryStore, embedder: Embedder, clock: Clock, policy: DecayPolicy | None = None):
+    def __init__(self, store: MemoryStore, embedder: Embedder, clock: Clock, policy: DecayPolicy | None = None,
+                 screen: Callable[[Memory], Memory] | None = None):
+        """`screen(memory)` sees every new record before it is stored (the guard quarantines
+        suspicious clipboard and imported records there)."""
+        self.screen = screen or (lambda memory: memory)
         self.store = store
         self.embedder = embedder
         self.clock = clock
@@ -56,8 +61,9 @@ class CaptureService:
         existing = self.store.find_by_hash(digest, kinds=[Kind.NOTE])
         if existing is not None:
             return CaptureResult(existing, duplicate=True)
-        memory = self._new(text, Kind.NOTE, source, at, digest, importance=importance)
-        return CaptureResult(self.store.add([memory], actor=_actor(source), reason="note captured")[0], False)
+        memory = self.screen(self._new(text, Kind.NOTE, source, at, digest, importance=importance))
+        return CaptureResult(self.store.add([memory], actor=_actor(source), reason=_why(memory, "note captured"))[0],
+                             False)
 
     def add_turn(
         self,
@@ -89,7 +95,7 @@ class CaptureService:
                           role=role, speaker=speaker, conversation_id=conversation_id, embed=False)
             )
         vectors = self.embedder.embed([index_text(m) for m in memories])
-        memories = [m.with_changes(vector=v) for m, v in zip(memories, vectors)]
+        memories = [self.screen(m.with_changes(vector=v)) for m, v in zip(memories, vectors)]
         return self.store.add(memories, actor=_actor(source), reason="conversation turn captured")
 
     def _new(self, text, kind, source, at, digest, importance=None, role="", speaker="",
@@ -126,6 +132,10 @@ def _checked(text: str) -> str:
             f"The text is {len(text):,} characters long; a single memory holds at most {MAX_TEXT:,}."
         )
     return text
+
+
+def _why(memory: Memory, reason: str) -> str:
+    return f"{reason}; quarantined: {memory.guard_reason}" if memory.state == State.QUARANTINED else reason
 
 
 def _actor(source: str) -> str:

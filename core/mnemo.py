@@ -14,6 +14,7 @@ from .days import day_of
 from .decay import DecayPolicy
 from .embedder import Embedder
 from .forgetting import Forgetting, Health
+from .guard import MemoryGuard
 from .llm import ChatModel
 from .maintenance import JobResult, Maintenance
 from .portrait import Portrait
@@ -27,21 +28,23 @@ from .summaries import Summaries, SummaryOptions
 class Mnemo:
     def __init__(self, data_dir: Path, clock: Clock, embedder: Embedder, model: ChatModel,
                  policy: DecayPolicy | None = None, summary_options: SummaryOptions | None = None,
-                 sweep_every_hours: float = 6.0):
+                 sweep_every_hours: float = 6.0, guard: bool = True):
+        """`guard`: screen clipboard and imported records and check answers (A-MemGuard)."""
         self.data_dir = Path(data_dir)
         self.clock = clock
         self.embedder = embedder
         self.model = model
         self.policy = policy or DecayPolicy()
         self.store = MemoryStore.open(self.data_dir, clock, dim=embedder.dim)
-        self.capture = CaptureService(self.store, embedder, clock, self.policy)
+        self.guard = MemoryGuard(self.store, embedder, clock, self._path_writer, enabled=guard)
+        self.capture = CaptureService(self.store, embedder, clock, self.policy, screen=self.guard.screen)
         self.retriever = Retriever(self.store, embedder, clock=clock, policy=self.policy)
         self.forgetting = Forgetting(self.store, clock, self.policy)
         self.summaries = Summaries(self.store, embedder, clock, lambda: self.model, summary_options)
         self.portraits = Portrait(self.store, embedder, clock)
         self.maintenance = Maintenance(self.forgetting, self.summaries, self.portraits, clock, sweep_every_hours)
         self.answers = AnswerService(self.retriever, model, self.capture, clock, forgetting=self.forgetting,
-                                     background=self.background)
+                                     background=self.background, guard=self.guard)
 
     def close(self) -> None:
         self.store.close()
@@ -51,6 +54,16 @@ class Mnemo:
         overview = self.summaries.global_summary()
         text = overview.text.split(": ", 1)[-1] if overview is not None else ""
         return Background(self.portraits.prompt_text(), text)
+
+    def _path_writer(self):
+        """The model asked for reasoning paths, when it is capable enough (as for summaries)."""
+        if not self.summaries.capable():
+            return None
+        model = self.model
+
+        def ask(prompt: str) -> str:
+            return "".join(model.stream_chat([{"role": "user", "content": prompt}], max_tokens=24, cancel=None))
+        return ask
 
     def use_model(self, model: ChatModel) -> None:
         """Answer with another (already loaded) model from now on."""
@@ -106,6 +119,21 @@ class Mnemo:
         self.forgetting.purge(memory_id)
         for day in quoting:
             self.summaries.summarize_day(day, force=True)
+
+    # the guard
+    def quarantined(self) -> list[Memory]:
+        return self.guard.quarantined()
+
+    def excluded(self) -> list[Memory]:
+        """Memories the guard kept out of an answer (and the user has not released)."""
+        return self.guard.excluded()
+
+    def lessons(self) -> list[Memory]:
+        return self.guard.lessons.all()
+
+    def release(self, memory_id: str) -> Memory:
+        """The user says the guard's flag was wrong."""
+        return self.guard.release(memory_id)
 
     # forgetting
     def retention(self, memory: Memory) -> float:

@@ -48,9 +48,13 @@ def format_memory(hit: Hit) -> str:
     return f"- [{day}] {text}"
 
 
-def build_messages(question: str, hits: list[Hit], background: Background | None = None) -> list[dict]:
+def build_messages(question: str, hits: list[Hit], background: Background | None = None,
+                   warnings: list[str] | None = None) -> list[dict]:
+    """`warnings`: the guard's lessons on this theme; they come before the notes."""
     lines = [format_memory(h) for h in hits] or ["- (no notes about this)"]
     user = "Notes:\n" + "\n".join(lines) + f"\n\nQuestion: {question.strip()}"
+    if warnings:
+        user = "Warnings:\n" + "\n".join(f"- {w}" for w in warnings) + "\n\n" + user
     system = SYSTEM
     extra = background.text() if background is not None else ""
     if extra:

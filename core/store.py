@@ -352,6 +352,24 @@ class MemoryStore:
             return updated
         return self._writer.run(write)
 
+    def set_guard(self, memory_id: str, verdict: str, reason: str, links: tuple[str, ...] = (),
+                  state: str | None = None, actor: str = "guard", only_if: Guard = None) -> Memory | None:
+        """Record the guard's verdict on a memory (and optionally move it to `state`): why it
+        was quarantined, excluded or released, and the memories it conflicted with."""
+        self.get(memory_id)
+
+        def write() -> Memory | None:
+            old = self._records.get(memory_id)
+            if old is None or (only_if is not None and not only_if(old)):
+                return None
+            now = self.clock.now().timestamp()
+            new = old.with_changes(guard_verdict=verdict, guard_reason=reason, links=tuple(links),
+                                   state=str(state or old.state), updated_at=now)
+            self._rewrite([new], [HistoryEntry(new_id(), new.id, now, actor, f"guard:{verdict}", old.state,
+                                               new.state, reason)])
+            return new
+        return self._writer.run(write)
+
     def upsert(self, memory: Memory, actor: str, reason: str) -> Memory:
         """Store `memory` (with its vector) under its id: add it, or rewrite the record with
         that id (a regenerated summary keeps its id, state and pin)."""

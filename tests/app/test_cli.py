@@ -26,7 +26,7 @@ def test_add_ask_search_list_stats_round(tmp_path, capsys):
     assert code == 0 and len(out.strip()) == 32
     note_id = out.strip()
     code, out, _ = run_cli(capsys, "add", "my sister anna lives in lisbon", "--data-dir", d, "--json")
-    assert json.loads(out) == {"id": note_id, "duplicate": True}
+    assert json.loads(out) == {"id": note_id, "duplicate": True, "state": "active", "quarantine_reason": None}
 
     code, out, _ = run_cli(capsys, "--data-dir", d, "search", "sister", "--k", "3", "--json")
     hits = json.loads(out)

@@ -1,0 +1,93 @@
+"""Lessons: the guard's second memory (A-MemGuard's dual memory).
+
+Each record the guard kept out becomes a lesson, stored apart from the user's memories
+(kind "lesson", never among the notes, never fading). A lesson is consulted for later
+questions on the same theme (the prompt is warned) and catches records like the one it was
+learnt from, on write and at answer time. When the user says a flag was wrong, that is a
+lesson too ("false_alarm"): records like the released one are not flagged again, so false
+alarms fall over time.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Iterable
+
+import numpy as np
+
+from .clock import Clock
+from .embedder import Embedder
+from .records import Kind, Memory, Source, State, content_hash
+from .store import MemoryStore
+
+ATTACK = "attack"
+FALSE_ALARM = "false_alarm"
+THEME_SIMILARITY = 0.45  # a lesson is consulted for questions at least this close to its theme
+RECORD_SIMILARITY = 0.8  # a record this close to one a lesson was learnt from is treated alike
+NAMESPACE = uuid.UUID("0b6c2f0e-5d0a-4a8e-9a57-3f1f4d3c2e11")
+
+
+def lesson_id(memory_id: str, verdict: str) -> str:
+    return uuid.uuid5(NAMESPACE, f"{verdict}:{memory_id}").hex
+
+
+def clip(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+class Lessons:
+    def __init__(self, store: MemoryStore, embedder: Embedder, clock: Clock):
+        self.store = store
+        self.embedder = embedder
+        self.clock = clock
+
+    def all(self, verdicts: Iterable[str] = (ATTACK, FALSE_ALARM)) -> list[Memory]:
+        wanted = set(verdicts)
+        found = [m for m in self.store.all(kinds=[Kind.LESSON])
+                 if m.guard_verdict in wanted and m.state != State.DELETED]
+        return sorted(found, key=lambda m: m.created_at, reverse=True)
+
+    def learn(self, memory: Memory, reason: str, theme: str, verdict: str = ATTACK,
+              conflicts: tuple[str, ...] = ()) -> Memory:
+        """One lesson per record and verdict (learning it again refreshes it)."""
+        if verdict == ATTACK:
+            text = (f"When asked about “{clip(theme, 70)}”, a record from {_origin(memory)} was kept out: "
+                    f"“{clip(memory.text)}”. {reason} Rely on what the user said themselves.")
+        else:
+            text = (f"False alarm: “{clip(memory.text)}” was flagged ({reason.rstrip('.')}) but the user said "
+                    "it is fine; records like it are not flagged again.")
+        vector = self.embedder.embed([f"{theme} {memory.text}"])[0]
+        now = self.clock.now().timestamp()
+        lesson = Memory(id=lesson_id(memory.id, verdict), text=text, kind=str(Kind.LESSON), source=str(Source.MNEMO),
+                        created_at=now, event_at=now, importance=1.0, strength=1.0, state=str(State.ACTIVE),
+                        guard_verdict=verdict, guard_reason=reason, content_hash=content_hash(text),
+                        links=(memory.id, *conflicts), vector=vector)
+        return self.store.upsert(lesson, actor="guard", reason=f"lesson learnt ({verdict})")
+
+    def for_question(self, question_vector: np.ndarray, limit: int = 2) -> list[Memory]:
+        """Attack lessons on the same theme as the question, closest first."""
+        scored = []
+        for lesson in self.all([ATTACK]):
+            similarity = float(self.store.vector(lesson.id) @ question_vector)
+            if similarity >= THEME_SIMILARITY:
+                scored.append((similarity, lesson))
+        return [lesson for _, lesson in sorted(scored, key=lambda pair: -pair[0])[:limit]]
+
+    def like(self, vector: np.ndarray, verdict: str, exclude: str = "") -> Memory | None:
+        """The lesson (of this verdict) learnt from a record like this one, if any."""
+        best, best_sim = None, RECORD_SIMILARITY
+        for lesson in self.all([verdict]):
+            source_id = lesson.links[0] if lesson.links else ""
+            if not source_id or source_id == exclude or self.store.find(source_id) is None:
+                continue
+            similarity = float(self.store.vector(source_id) @ vector)
+            if similarity >= best_sim:
+                best, best_sim = lesson, similarity
+        return best
+
+
+def _origin(memory: Memory) -> str:
+    source = memory.source.split(":", 1)
+    if source[0] == "import":
+        return "an import" + (f" ({source[1]})" if len(source) > 1 else "")
+    return {"clipboard": "the clipboard", "assistant": "the assistant's own words"}.get(source[0], source[0])
