@@ -3,7 +3,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast setup eval-recall replay-memorybank bench clean
+.PHONY: run test test-fast setup eval-recall eval-guard replay-memorybank bench clean
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -24,6 +24,9 @@ bench: setup
 	$(PY) scripts/bench_first_token.py
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/bench_startup.py
 	$(PY) scripts/bench_decay.py
+
+eval-guard: setup
+	$(PY) scripts/eval_guard.py --json docs/guard_eval.json
 
 replay-memorybank: setup
 	$(PY) scripts/replay_memorybank.py --transcript docs/memorybank_replay.md
