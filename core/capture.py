@@ -84,12 +84,14 @@ class CaptureService:
         source: str = Source.CHAT,
         at: datetime | None = None,
     ) -> list[Memory]:
-        """Store several turns of one exchange in one write (text, role, speaker each)."""
+        """Store several turns of one exchange in one write: (text, role, speaker) each, or
+        (text, role, speaker, source) when the turns came from different places."""
         memories = []
-        for text, role, speaker in turns:
+        for turn in turns:
+            text, role, speaker = turn[:3]
             if role not in ("user", "assistant"):
                 raise InvalidInputError(f"A turn's role must be 'user' or 'assistant', not '{role}'.")
-            turn_source = Source.ASSISTANT if role == "assistant" else source
+            turn_source = Source.ASSISTANT if role == "assistant" else (turn[3] if len(turn) > 3 else source)
             memories.append(
                 self._new(_checked(text), Kind.TURN, turn_source, at, content_hash(text),
                           role=role, speaker=speaker, conversation_id=conversation_id, embed=False)

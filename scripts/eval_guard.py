@@ -197,10 +197,10 @@ def _mixed(conv: dict, embedder, model, questions: int, out: dict) -> None:
             first = conv["conversation"].get("speaker_a")
             dia = {}
             for when, session in sessions(conv["conversation"]):
-                for t in session:
-                    source = "chat" if t["speaker"] == first else "import:locomo"
-                    m = mnemo.capture.add_turns([(t["text"], "user", t["speaker"])], conv["sample_id"],
-                                                source=source, at=when)[0]
+                batch = [(t["text"], "user", t["speaker"], "chat" if t["speaker"] == first else "import:locomo")
+                         for t in session]
+                stored = mnemo.capture.add_turns(batch, conv["sample_id"], at=when)
+                for t, m in zip(session, stored):
                     dia[m.id] = t["dia_id"]
             for qa in conv["qa"][:questions]:
                 if qa.get("category") not in (1, 2, 3, 4):

@@ -50,3 +50,9 @@ def test_unknown_source_is_refused(mnemo):
 def test_oversized_text_is_refused(mnemo):
     with pytest.raises(InvalidInputError, match="at most"):
         mnemo.add_note("x" * 20_001)
+
+
+def test_turns_of_one_exchange_can_come_from_different_places(mnemo):
+    typed, imported = mnemo.capture.add_turns(
+        [("I'll bring the cake.", "user", "Caroline", "chat"), ("Great, see you!", "user", "Mel", "import:log")], "c1")
+    assert (typed.source, imported.source) == ("chat", "import:log")
