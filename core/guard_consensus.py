@@ -31,7 +31,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .guard_paths import Path, disagree, path_of, same_topic, values_of
+from .guard_paths import Path, disagree, path_of, same_topic, shown, values_of
 from .guard_rules import instruction_reason
 from .records import USER_SOURCES, Kind, Memory, Source
 
@@ -46,7 +46,9 @@ MAX_FACT_WORDS = 25
 
 
 def factual(memory: Memory) -> bool:
-    return len(memory.text.split()) <= MAX_FACT_WORDS
+    """A short statement: a question the user asked claims nothing."""
+    text = memory.text.strip()
+    return len(text.split()) <= MAX_FACT_WORDS and not text.endswith("?")
 
 
 def trust(memory: Memory) -> float:
@@ -152,7 +154,7 @@ def _conflict(i: int, memories: Sequence[Memory], paths: list[Path], qvalues: fr
         unbacked = claimed - backed
         if unbacked:
             return Flag(m, "Only the assistant's own earlier words say "
-                           f"{', '.join(sorted(unbacked)[:3])}; nothing you said backs it.", (), "unsupported")
+                           f"{shown(unbacked)}; nothing you said backs it.", (), "unsupported")
     return None
 
 

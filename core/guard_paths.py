@@ -47,10 +47,6 @@ class Path:
     vector: np.ndarray
     denied: frozenset[str] = frozenset()  # the stemmed words a negation bears on
 
-    def describe(self) -> str:
-        shown = ", ".join(sorted(self.values)[:4]) or "no specific value"
-        return ("denies: " if self.negates else "implies: ") + shown
-
 
 def values_of(text: str) -> frozenset[str]:
     """Names, places, numbers, times: capitalised words that do not open a sentence, and digits.
@@ -123,13 +119,19 @@ def disagree(a: Path, b: Path, query_values: frozenset[str] = frozenset()) -> st
     itself names ("Anna" in "where does Anna live?") are the subject, not an answer."""
     own_a, own_b = a.values - query_values, b.values - query_values
     if own_a and own_b and not (own_a & own_b):
-        return "names " + ", ".join(sorted(own_a)[:3]) + " where the other names " + ", ".join(sorted(own_b)[:3])
+        return f"names {shown(own_a)} where the other names {shown(own_b)}"
     if a.denied & (b.topic - b.denied):
-        return "denies " + ", ".join(sorted(a.denied & b.topic)[:3]) + ", which the other affirms"
+        return "denies what the other affirms" + _about(a, b)
     if b.denied & (a.topic - a.denied):
-        return "affirms " + ", ".join(sorted(b.denied & a.topic)[:3]) + ", which the other denies"
-    extra = own_a - own_b
-    if a.negates and extra and own_b:
-        return "replaces " + ", ".join(sorted(own_b & own_a)[:2] or sorted(own_b)[:2]) + " with " + \
-            ", ".join(sorted(extra)[:2])
+        return "affirms what the other denies" + _about(a, b)
     return ""
+
+
+def _about(a: Path, b: Path) -> str:
+    common = a.values & b.values
+    return f" about {shown(common)}" if common else ""
+
+
+def shown(words: frozenset[str] | set[str], limit: int = 3) -> str:
+    """Values for a person to read: "Madrid, Portugal" (digits and times as they are)."""
+    return ", ".join(w.capitalize() if w.isalpha() else w for w in sorted(words)[:limit])

@@ -1,6 +1,7 @@
 """One question and its answer in the chat: the streamed answer text, its state (thinking,
 stopped, failed) and the memories it used, behind a "Memories used (n) ▸" toggle; each says
-how well it was still remembered ("kept 83%")."""
+how well it was still remembered ("kept 83%"). Under them, what the memory guard kept out and
+the lessons it consulted (ui/chat_guard.py), when it did anything."""
 from __future__ import annotations
 
 from typing import Callable
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .chat_guard import GuardNotes
 from .display import kept_text, kind_name, speaker_prefix, when_text
 from .labels import plain_label as _label
 
@@ -163,6 +165,8 @@ class ExchangeWidget(QWidget):
         self.answer_bubble.layout().addWidget(self.state_label)
         self.memories = MemoriesUsed()
         self.answer_bubble.layout().addWidget(self.memories)
+        self.guard = GuardNotes()
+        self.answer_bubble.layout().addWidget(self.guard)
         self.answer_label.hide()
         self.fix_button: QPushButton | None = None
         layout.addWidget(self.answer_bubble)
@@ -207,6 +211,7 @@ class ExchangeWidget(QWidget):
                 self.state_label.setText("Mnemo had nothing to say to that.")
                 self.state_label.show()
         self.set_memories(answer.memories)
+        self.guard.set_answer(answer)
         self.finished = True
 
     def stop(self) -> None:

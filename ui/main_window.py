@@ -1,4 +1,4 @@
-"""The main window: Chat, Memories, Summaries and Health tabs (Ctrl+1..4), menus with the
+"""The main window: Chat, Memories, Summaries, Health and Guard tabs (Ctrl+1..5), menus with the
 app's shortcuts, and a status bar that says what Mnemo is doing (opening, loading models, ready)."""
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 
 from .assets import app_icon
 from .chat_view import PLACEHOLDER, ChatView
+from .guard_view import GuardView
 from .health_view import HealthView
 from .memories_view import MemoriesView
 from .model_chooser import NO_MODEL_PLACEHOLDER, ModelChooser
@@ -15,7 +16,7 @@ from .quick_capture import QuickCaptureDialog
 from .summaries_view import SummariesView
 from .workers import MnemoBridge
 
-CHAT_TAB, MEMORIES_TAB, SUMMARIES_TAB, HEALTH_TAB = 0, 1, 2, 3
+CHAT_TAB, MEMORIES_TAB, SUMMARIES_TAB, HEALTH_TAB, GUARD_TAB = 0, 1, 2, 3, 4
 NOTICE_MS = 5000
 
 
@@ -38,16 +39,19 @@ class MainWindow(QMainWindow):
         self.memories = MemoriesView(bridge)
         self.summaries = SummariesView(bridge)
         self.health = HealthView(bridge)
+        self.guard = GuardView(bridge)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.chat, "Chat")
         self.tabs.addTab(self.memories, "Memories")
         self.tabs.addTab(self.summaries, "Summaries")
         self.tabs.addTab(self.health, "Health")
+        self.tabs.addTab(self.guard, "Guard")
         self.tabs.setTabToolTip(CHAT_TAB, "Ask Mnemo (Ctrl+1)")
         self.tabs.setTabToolTip(MEMORIES_TAB, "Browse, search, pin and delete memories (Ctrl+2)")
         self.tabs.setTabToolTip(SUMMARIES_TAB, "Day summaries, the overview and your portrait (Ctrl+3)")
         self.tabs.setTabToolTip(HEALTH_TAB, "Memory health: what is fading, what is forgotten, and why (Ctrl+4)")
+        self.tabs.setTabToolTip(GUARD_TAB, "Memory guard: what was held back from answers, and why (Ctrl+5)")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
 
@@ -66,6 +70,7 @@ class MainWindow(QMainWindow):
         self.memories.notice.connect(self.notify)
         self.summaries.notice.connect(self.notify)
         self.health.notice.connect(self.notify)
+        self.guard.notice.connect(self.notify)
         bridge.status.connect(self._status)
         bridge.open_failed.connect(self._open_failed)
         bridge.embedder_failed.connect(self._part_failed)
@@ -99,6 +104,8 @@ class MainWindow(QMainWindow):
                                              "Show the day summaries, the overview and your portrait")
         self.health_action = self._action("Memory Health", "Ctrl+4", lambda: self.show_tab(HEALTH_TAB),
                                           "Show what is fading and what is forgotten")
+        self.guard_action = self._action("Memory Guard", "Ctrl+5", lambda: self.show_tab(GUARD_TAB),
+                                         "Show what the guard held back from answers, and why")
         self.sweep_action = self._action("Run Decay Sweep Now", None, self.run_sweep,
                                          "Move memories between active, fading and forgotten by their retention now")
         self.stop_action = self._action("Stop Answer", None, self.chat.stop, "Stop the answer being written (Esc)")
@@ -120,6 +127,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.memories_action)
         view_menu.addAction(self.summaries_action)
         view_menu.addAction(self.health_action)
+        view_menu.addAction(self.guard_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 

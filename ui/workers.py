@@ -2,7 +2,7 @@
 asking, searching, capturing, editing, switching the language model) runs on a thread pool;
 its results, streamed tokens and errors come back to the GUI thread through one queued signal.
 The calls for forgetting, summaries, the portrait and upkeep jobs are in
-ui/workers_memory_life.py (mixed in here).
+ui/workers_memory_life.py, those for the memory guard in ui/workers_guard.py (mixed in here).
 
 Until the store is open, calls are queued and run as soon as it is. While another language
 model loads, questions wait for it (they never run against a half-loaded model)."""
@@ -19,6 +19,7 @@ from core.errors import MnemoError
 
 from .display import error_text
 from .import_guard import use_thread_safe_import
+from .workers_guard import GuardCalls
 from .workers_memory_life import MemoryLifeCalls
 
 if TYPE_CHECKING:  # importing core.mnemo pulls in numpy and pyarrow: only in workers
@@ -53,7 +54,7 @@ class AskHandle:
         return self.event.is_set()
 
 
-class MnemoBridge(MemoryLifeCalls, QObject):
+class MnemoBridge(GuardCalls, MemoryLifeCalls, QObject):
     status = Signal(str)  # what Mnemo is doing, for the status bar
     opened = Signal()  # the store is open: browsing, search and capture work
     open_failed = Signal(str)

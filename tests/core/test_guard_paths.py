@@ -23,7 +23,7 @@ def test_a_denial_of_what_the_other_affirms_disagrees():
     assert "penicillin" in denied_terms("The user has no drug allergies; penicillin is fine for them.")
     why = disagree(_path("The user has no drug allergies; penicillin is fine for them."),
                    _path("I'm allergic to penicillin, I get hives."))
-    assert why.startswith("denies")
+    assert why.startswith("denies what the other affirms")
 
 
 def test_speaker_names_are_not_values():

@@ -150,7 +150,8 @@ def test_summaries_and_health_have_their_own_shortcuts(qtbot, make_window):
     from ui.main_window import HEALTH_TAB, SUMMARIES_TAB
 
     window = make_window(notes=[NOTE])
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Chat", "Memories", "Summaries", "Health"]
+    tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert tabs == ["Chat", "Memories", "Summaries", "Health", "Guard"]
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentWidget() is window.summaries
     assert window.tabs.currentIndex() == SUMMARIES_TAB
