@@ -23,7 +23,7 @@ from .extractive import clip, split_sentences
 from .records import USER_SOURCES, Kind, Memory, Source, State, base_source
 from .retrieval import index_text
 from .store import MemoryStore
-from .summaries import IGNORED_STATES, fingerprint, summary_id
+from .summaries import IGNORED_STATES, fingerprint, ignored, summary_id
 
 CORRECTIONS = "portrait_corrections"
 CATEGORIES = ("Name", "Likes", "Dislikes", "People", "Routines", "Personality", "How to answer")
@@ -86,7 +86,7 @@ class Corrections:
 
 
 def user_authored(m: Memory) -> bool:
-    if m.kind not in (Kind.TURN, Kind.NOTE) or m.state in IGNORED_STATES:
+    if m.kind not in (Kind.TURN, Kind.NOTE) or ignored(m):
         return False
     if m.kind == Kind.TURN:
         return m.role == "user"

@@ -30,6 +30,13 @@ log = logging.getLogger(__name__)
 
 ACTIVITY_KINDS = frozenset({Kind.TURN, Kind.NOTE})
 IGNORED_STATES = frozenset({State.DELETED, State.QUARANTINED})
+
+
+def ignored(memory: Memory) -> bool:
+    """Left out of summaries and the portrait: deleted, quarantined, or kept out of answers
+    by the guard (a poisoned record must not come back through a summary)."""
+    return memory.state in IGNORED_STATES or memory.guard_verdict == "excluded"
+
 NAMESPACE = uuid.UUID("6f1d7c5e-1b9e-4c55-9a53-0d3c8f6b2a10")
 CAPABLE_PARAMETERS = 1_000_000_000  # "auto": models this size and up write summaries themselves
 SEPARATOR = " · "
@@ -94,7 +101,7 @@ class Summaries:
     def activity(self) -> dict[date, list[Memory]]:
         days: dict[date, list[Memory]] = {}
         for m in self.store.all(kinds=ACTIVITY_KINDS):
-            if m.state not in IGNORED_STATES:
+            if not ignored(m):
                 days.setdefault(day_of(m.when), []).append(m)
         for memories in days.values():
             memories.sort(key=lambda m: m.when)
@@ -127,7 +134,7 @@ class Summaries:
         links = set(existing.links)
         if any(m.id not in links for m in live):
             return True
-        return any((m := self.store.find(i)) is not None and m.state in IGNORED_STATES for i in links)
+        return any((m := self.store.find(i)) is not None and ignored(m) for i in links)
 
     def global_pending(self) -> bool:
         days = self.day_summaries()

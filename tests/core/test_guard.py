@@ -114,3 +114,12 @@ def test_with_the_guard_off_nothing_is_screened(tmp_path, clock, minilm):
         assert memory.state == State.ACTIVE
     finally:
         m.close()
+
+
+def test_a_record_kept_out_of_answers_leaves_the_day_summary(real):
+    lisbon(real)
+    real.summarize()
+    assert any("Madrid" in s.text for s in real.day_summaries())
+    real.ask("Which city does my sister Anna live in?", capture=False)
+    real.summarize()
+    assert not any("Madrid" in s.text for s in real.day_summaries())
