@@ -120,6 +120,10 @@ def disagree(a: Path, b: Path, query_values: frozenset[str] = frozenset()) -> st
     own_a, own_b = a.values - query_values, b.values - query_values
     if own_a and own_b and not (own_a & own_b):
         return f"names {shown(own_a)} where the other names {shown(own_b)}"
+    numbers_a = {v for v in own_a - own_b if v[0].isdigit()}
+    numbers_b = {v for v in own_b - own_a if v[0].isdigit()}
+    if numbers_a and numbers_b:  # a number changed: a phone number, a time, an amount
+        return f"says {shown(numbers_a)} where the other says {shown(numbers_b)}"
     if a.denied & (b.topic - b.denied):
         return "denies what the other affirms" + _about(a, b)
     if b.denied & (a.topic - a.denied):

@@ -28,3 +28,7 @@ def test_a_denial_of_what_the_other_affirms_disagrees():
 
 def test_speaker_names_are_not_values():
     assert _path("Thanks, Melanie! Mel, you rock.", frozenset({"melanie"})).values == frozenset()
+
+
+def test_a_changed_number_disagrees_even_when_other_digits_match():
+    assert disagree(_path("Got a new phone number: 07700 900456."), _path("My phone number is 07700 900123."))
