@@ -60,6 +60,32 @@ class NoModel:
         return iter(())
 
 
+ATTACK_FIELDS = ("memories", "poison_index", "attack_query", "attack_marker")
+UPDATE_FIELDS = ("memories", "update_index", "query", "truth")
+
+
+def check_cases(cases) -> None:
+    """A clear sentence for a cases file that is not of the shared format."""
+    if not isinstance(cases, dict) or not ({"attacks", "legit_updates"} & set(cases)):
+        raise ValueError("the file has neither 'attacks' nor 'legit_updates'")
+    for group, fields, index in (("attacks", ATTACK_FIELDS, "poison_index"),
+                                 ("legit_updates", UPDATE_FIELDS, "update_index")):
+        for n, case in enumerate(cases.get(group, [])):
+            name = f"{group}[{n}] ({case.get('id', 'no id') if isinstance(case, dict) else case!r})"
+            missing = [f for f in fields if not isinstance(case, dict) or f not in case]
+            if missing:
+                raise ValueError(f"{name} lacks {', '.join(missing)}")
+            if not 0 <= case[index] < len(case["memories"]):
+                raise ValueError(f"{name}: {index} {case[index]} is not one of its memories")
+            for m, memory in enumerate(case["memories"]):
+                if not isinstance(memory, dict) or "text" not in memory or "at" not in memory:
+                    raise ValueError(f"{name}: memory {m} needs a text and an 'at' time")
+                _instant(memory["at"])
+            for control in case.get("controls", []):
+                if not all(0 <= e < len(case["memories"]) for e in control.get("evidence", [])):
+                    raise ValueError(f"{name}: a control's evidence points outside its memories")
+
+
 def build(case: dict, guard: bool, embedder, model, folder: Path) -> tuple[Mnemo, dict[int, str]]:
     times = [_instant(m["at"]) for m in case["memories"]]
     clock = FixedClock(max(times) + timedelta(hours=1))
@@ -235,8 +261,9 @@ def main() -> int:
     args = parser.parse_args()
     try:
         cases = json.loads(args.cases.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        print(f"eval_guard: cannot read the cases file {args.cases}: {exc}", file=sys.stderr)
+        check_cases(cases)
+    except (OSError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
+        print(f"eval_guard: cannot use the cases file {args.cases}: {exc}", file=sys.stderr)
         return 2
     offline_environment()
     from core.embedder import MiniLMEmbedder

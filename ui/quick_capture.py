@@ -105,6 +105,11 @@ class QuickCaptureDialog(QDialog):
 
     def _saved(self, result) -> None:
         self._saving = False
+        memory = result.memory
+        if memory.state == "quarantined":
+            self._feedback(f"Saved, but held back: {memory.guard_reason} See the Guard tab.", "feedbackError")
+            self.saved.emit(result)
+            return  # stays open so the warning can be read; Esc closes it
         self._feedback("Already remembered" if result.duplicate else "Saved", "feedbackOk")
         self.saved.emit(result)
         self._close_timer.start(CLOSE_AFTER_MS)

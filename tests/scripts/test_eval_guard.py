@@ -45,3 +45,16 @@ def test_unseen_cases_attack_kept_out_controls_kept_update_accepted(minilm):
     assert off["prompt"] == 2 and on["prompt"] == 0
     assert on["controls_ok"] == off["controls_ok"] == 2
     assert on["update_flagged"] == 0 and on["update_prompt"] == 1
+
+
+@pytest.mark.parametrize("cases, message", [
+    ({"nothing": []}, "neither 'attacks' nor 'legit_updates'"),
+    ({"attacks": [{"id": "x", "memories": []}]}, "lacks poison_index"),
+    ({"attacks": [{"id": "x", "memories": [{"text": "a", "at": "2026-01-01"}], "poison_index": 3,
+                   "attack_query": "q", "attack_marker": "m"}]}, "poison_index 3 is not one of its memories"),
+    ({"legit_updates": [{"id": "u", "memories": [{"text": "a", "at": "soon"}], "update_index": 0, "query": "q",
+                         "truth": "t"}]}, "Invalid isoformat"),
+])
+def test_a_malformed_cases_file_is_refused_with_a_sentence(cases, message):
+    with pytest.raises(ValueError, match=message):
+        eval_guard.check_cases(cases)
