@@ -68,11 +68,12 @@ class AnswerService:
 
     def screened(self, question: str) -> "tuple[list[Hit], GuardReport | None]":
         """The prompt's memories after the guard compared the retrieved ones, and its report."""
-        hits = self.retriever.search(question, k=max(self.candidates, self.prompt_memories * 2))
+        qvec = self.retriever.embedder.embed([question])[0]
+        hits = self.retriever.search(question, k=max(self.candidates, self.prompt_memories * 2), query_vector=qvec)
         chosen = [h for h in hits if h.memory.kind not in PROMPT_PREFIX_KINDS and h.relevant][: self.candidates]
         if self.guard is None:
             return chosen[: self.prompt_memories], None
-        report = self.guard.check(question, chosen)
+        report = self.guard.check(question, chosen, qvec)
         return report.kept[: self.prompt_memories], report
 
     def ask(

@@ -70,7 +70,7 @@ class MemoryGuard:
         return memory.with_changes(state=str(State.QUARANTINED), guard_verdict=QUARANTINED, guard_reason=why)
 
     # ---------------------------------------------------------------- at answer time
-    def check(self, question: str, hits: list[Hit]) -> GuardReport:
+    def check(self, question: str, hits: list[Hit], question_vector: np.ndarray | None = None) -> GuardReport:
         if not self.enabled or not hits:
             return GuardReport(kept=list(hits))
         memories = [h.memory for h in hits]
@@ -89,7 +89,7 @@ class MemoryGuard:
             verdicts.superseded = [(old, new) for old, new in verdicts.superseded if old.id in shown]
         self._lesson_flags(memories, verdicts)
         out = verdicts.excluded_ids()
-        qvec = self.embedder.embed([question])[0]
+        qvec = question_vector if question_vector is not None else self.embedder.embed([question])[0]
         return GuardReport(kept=[h for h in hits if h.memory.id not in out], flags=verdicts.flags,
                            superseded=verdicts.superseded, lessons=self.lessons.for_question(qvec),
                            method=verdicts.method)

@@ -40,12 +40,19 @@ class Lessons:
         self.store = store
         self.embedder = embedder
         self.clock = clock
+        self._cache: tuple[int, list[Memory]] | None = None  # (store version, lessons)
 
     def all(self, verdicts: Iterable[str] = (ATTACK, FALSE_ALARM)) -> list[Memory]:
         wanted = set(verdicts)
-        found = [m for m in self.store.all(kinds=[Kind.LESSON])
-                 if m.guard_verdict in wanted and m.state != State.DELETED]
-        return sorted(found, key=lambda m: m.created_at, reverse=True)
+        return [m for m in self._lessons() if m.guard_verdict in wanted]
+
+    def _lessons(self) -> list[Memory]:
+        """Every live lesson, newest first; read again only after the store changed."""
+        version = self.store.version
+        if self._cache is None or self._cache[0] != version:
+            found = [m for m in self.store.all(kinds=[Kind.LESSON]) if m.state != State.DELETED]
+            self._cache = (version, sorted(found, key=lambda m: m.created_at, reverse=True))
+        return self._cache[1]
 
     def learn(self, memory: Memory, reason: str, theme: str, verdict: str = ATTACK,
               conflicts: tuple[str, ...] = ()) -> Memory:

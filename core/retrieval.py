@@ -141,7 +141,9 @@ class Retriever:
         mode: str = "hybrid",
         states: Iterable[str] = RETRIEVABLE_STATES,
         exclude_ids: Iterable[str] = (),
+        query_vector: np.ndarray | None = None,
     ) -> list[Hit]:
+        """`query_vector`: the query's embedding when the caller already has it."""
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
         ids, matrix, content_version = self.store.versioned_snapshot()
@@ -163,7 +165,7 @@ class Retriever:
         dense_scores = keyword_scores = None
         query_terms = terms(query)
         if mode in ("hybrid", "dense"):
-            qvec = self.embedder.embed([query])[0]
+            qvec = query_vector if query_vector is not None else self.embedder.embed([query])[0]
             dense_scores = matrix @ qvec
             dense_rank = _rank(np.where(allowed, dense_scores, -np.inf), depth, allowed)
         if mode in ("hybrid", "bm25"):
