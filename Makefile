@@ -24,6 +24,7 @@ bench: setup
 	$(PY) scripts/bench_first_token.py
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/bench_startup.py
 	$(PY) scripts/bench_decay.py
+	$(PY) scripts/bench_guard.py
 
 eval-guard: setup
 	$(PY) scripts/eval_guard.py --json docs/guard_eval.json
