@@ -17,6 +17,7 @@ import numpy as np
 
 from .clock import Clock
 from .embedder import Embedder
+from .errors import InvalidInputError, NotFoundError
 from .guard_consensus import CONFLICT_SIMILARITY, Flag, Verdicts, check_structure, check_with_model, from_user
 from .guard_rules import instruction_reason
 from .lessons import ATTACK, FALSE_ALARM, Lessons
@@ -133,14 +134,19 @@ class MemoryGuard:
     def record(self, question: str, report: GuardReport) -> None:
         """Keep each verdict on its record and learn a lesson from it."""
         for flag in report.flags:
-            self.store.set_guard(flag.memory.id, EXCLUDED, flag.reason, flag.conflicts,
-                                 only_if=lambda m: m.guard_verdict != RELEASED)
+            try:
+                self.store.set_guard(flag.memory.id, EXCLUDED, flag.reason, flag.conflicts,
+                                     only_if=lambda m: m.guard_verdict != RELEASED)
+            except NotFoundError:  # purged while the answer was written: nothing to mark
+                continue
             self.lessons.learn(flag.memory, flag.reason, question, ATTACK, flag.conflicts)
 
     # ---------------------------------------------------------------- the user's say
     def release(self, memory_id: str) -> Memory:
         """The flag was wrong: the record takes part again and is not flagged again."""
         memory = self.store.get(memory_id)
+        if memory.state != State.QUARANTINED and memory.guard_verdict != EXCLUDED:
+            raise InvalidInputError("That memory was not held back by the guard; there is nothing to release.")
         reason = memory.guard_reason or "flagged by the guard"
         state = State.ACTIVE if memory.state == State.QUARANTINED else memory.state
         released = self.store.set_guard(memory_id, RELEASED, f"Released by the user (was: {reason})", (),

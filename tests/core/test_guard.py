@@ -123,3 +123,12 @@ def test_a_record_kept_out_of_answers_leaves_the_day_summary(real):
     real.ask("Which city does my sister Anna live in?", capture=False)
     real.summarize()
     assert not any("Madrid" in s.text for s in real.day_summaries())
+
+
+def test_only_what_the_guard_held_back_can_be_released(real):
+    from core.errors import InvalidInputError
+
+    note = real.add_note("The garage code is 4417.").memory
+    with pytest.raises(InvalidInputError, match="not held back"):
+        real.release(note.id)
+    assert real.lessons() == [] and real.store.get(note.id).guard_verdict == ""
