@@ -92,7 +92,7 @@ class AnswerService:
         hits, report = self.screened(question)
         if on_memories is not None:
             on_memories(hits)
-        warnings = [lesson.text for lesson in report.lessons] if report is not None else []
+        warnings = [self.guard.lessons.warning(lesson) for lesson in report.lessons] if report is not None else []
         messages = build_messages(question, hits, self.background() if self.background else None, warnings)
         pieces: list[str] = []
         first = None

@@ -9,7 +9,7 @@ from .clock import Clock, to_epoch
 from .decay import DecayPolicy
 from .embedder import Embedder
 from .errors import InvalidInputError
-from .records import Kind, Memory, Source, State, base_source, content_hash, new_id
+from .records import USER_SOURCES, Kind, Memory, Source, State, base_source, content_hash, new_id
 from .retrieval import index_text
 from .store import MemoryStore
 
@@ -35,10 +35,12 @@ class CaptureResult:
 
 class CaptureService:
     def __init__(self, store: MemoryStore, embedder: Embedder, clock: Clock, policy: DecayPolicy | None = None,
-                 screen: Callable[[Memory], Memory] | None = None):
+                 screen: Callable[[Memory], Memory] | None = None,
+                 stored: Callable[[list[Memory]], None] | None = None):
         """`screen(memory)` sees every new record before it is stored (the guard quarantines
         suspicious clipboard and imported records there)."""
         self.screen = screen or (lambda memory: memory)
+        self.stored = stored or (lambda memories: None)  # told what was written (the guard learns)
         self.store = store
         self.embedder = embedder
         self.clock = clock
@@ -59,11 +61,14 @@ class CaptureService:
             )
         digest = content_hash(text)
         existing = self.store.find_by_hash(digest, kinds=[Kind.NOTE])
+        if existing is not None and existing.state == State.QUARANTINED and source in USER_SOURCES:
+            existing = None  # the user typed it themselves: their own note, not the held-back paste
         if existing is not None:
             return CaptureResult(existing, duplicate=True)
         memory = self.screen(self._new(text, Kind.NOTE, source, at, digest, importance=importance))
-        return CaptureResult(self.store.add([memory], actor=_actor(source), reason=_why(memory, "note captured"))[0],
-                             False)
+        saved = self.store.add([memory], actor=_actor(source), reason=_why(memory, "note captured"))
+        self.stored(saved)
+        return CaptureResult(saved[0], False)
 
     def add_turn(
         self,
@@ -98,7 +103,9 @@ class CaptureService:
             )
         vectors = self.embedder.embed([index_text(m) for m in memories])
         memories = [self.screen(m.with_changes(vector=v)) for m, v in zip(memories, vectors)]
-        return self.store.add(memories, actor=_actor(source), reason="conversation turn captured")
+        saved = self.store.add(memories, actor=_actor(source), reason="conversation turn captured")
+        self.stored(saved)
+        return saved
 
     def _new(self, text, kind, source, at, digest, importance=None, role="", speaker="",
              conversation_id="", embed=True) -> Memory:

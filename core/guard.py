@@ -70,10 +70,17 @@ class MemoryGuard:
             why = f"It resembles a record the guard kept out before: {lesson.guard_reason}"
         return memory.with_changes(state=str(State.QUARANTINED), guard_verdict=QUARANTINED, guard_reason=why)
 
+    def stored(self, memories: list[Memory]) -> None:
+        """After a write: each record quarantined on arrival is a failure caught, and a lesson."""
+        for m in memories:
+            if m.state == State.QUARANTINED and m.guard_verdict == QUARANTINED:
+                self.lessons.learn(m, m.guard_reason, m.text, ATTACK)
+
     # ---------------------------------------------------------------- at answer time
     def check(self, question: str, hits: list[Hit], question_vector: np.ndarray | None = None) -> GuardReport:
         if not self.enabled or not hits:
             return GuardReport(kept=list(hits))
+        hits = [h for h in hits if self.store.find(h.memory.id) is not None]  # purged meanwhile
         memories = [h.memory for h in hits]
         ask = self.model_ask()
         if ask is not None:
@@ -83,7 +90,7 @@ class MemoryGuard:
             # when the question's wording did not retrieve it
             peers = self._peers(memories)
             everything = memories + peers
-            vectors = np.stack([self.store.vector(m.id) for m in everything])
+            vectors = np.stack([self._vector(m) for m in everything])
             verdicts = check_structure(question, everything, vectors, spared=self._spared)
             shown = {m.id for m in memories}
             verdicts.flags = [f for f in verdicts.flags if f.memory.id in shown]
@@ -104,7 +111,7 @@ class MemoryGuard:
         have = {m.id for m in memories}
         found: dict[str, Memory] = {}
         for m in outside:
-            scores = matrix @ self.store.vector(m.id)
+            scores = matrix @ self._vector(m)
             for row in np.argsort(-scores)[: per_record * 4]:
                 if scores[row] < CONFLICT_SIMILARITY or len(found) >= per_record * len(outside):
                     break
@@ -113,6 +120,13 @@ class MemoryGuard:
                         and peer.kind in (Kind.TURN, Kind.NOTE) and peer.state in RETRIEVABLE_STATES):
                     found[peer.id] = peer
         return list(found.values())
+
+    def _vector(self, memory: Memory) -> np.ndarray:
+        """The stored vector, or the text embedded again when the record went meanwhile."""
+        try:
+            return self.store.vector(memory.id)
+        except KeyError:
+            return self.embedder.embed([memory.text])[0]
 
     def _spared(self, memory: Memory) -> bool:
         return memory.guard_verdict == RELEASED
@@ -123,7 +137,7 @@ class MemoryGuard:
         for m in memories:
             if m.id in flagged or from_user(m) or self._spared(m) or m.kind not in (Kind.TURN, Kind.NOTE):
                 continue
-            vector = self.store.vector(m.id)
+            vector = self._vector(m)
             if self.lessons.like(vector, FALSE_ALARM) is not None:
                 continue
             lesson = self.lessons.like(vector, ATTACK)
@@ -134,10 +148,14 @@ class MemoryGuard:
     def record(self, question: str, report: GuardReport) -> None:
         """Keep each verdict on its record and learn a lesson from it."""
         for flag in report.flags:
+            if flag.memory.guard_verdict == EXCLUDED:
+                continue  # already kept out and learnt from: the first theme stays
             try:
-                self.store.set_guard(flag.memory.id, EXCLUDED, flag.reason, flag.conflicts,
+                marked = self.store.set_guard(flag.memory.id, EXCLUDED, flag.reason, flag.conflicts,
                                      only_if=lambda m: m.guard_verdict != RELEASED)
             except NotFoundError:  # purged while the answer was written: nothing to mark
+                continue
+            if marked is None:  # released meanwhile: the user's word stands
                 continue
             self.lessons.learn(flag.memory, flag.reason, question, ATTACK, flag.conflicts)
 
@@ -145,12 +163,13 @@ class MemoryGuard:
     def release(self, memory_id: str) -> Memory:
         """The flag was wrong: the record takes part again and is not flagged again."""
         memory = self.store.get(memory_id)
-        if memory.state != State.QUARANTINED and memory.guard_verdict != EXCLUDED:
+        if memory.state == State.DELETED or (memory.state != State.QUARANTINED and memory.guard_verdict != EXCLUDED):
             raise InvalidInputError("That memory was not held back by the guard; there is nothing to release.")
         reason = memory.guard_reason or "flagged by the guard"
         state = State.ACTIVE if memory.state == State.QUARANTINED else memory.state
         released = self.store.set_guard(memory_id, RELEASED, f"Released by the user (was: {reason})", (),
                                         state=state, actor="user")
+        self.lessons.retire(memory_id, ATTACK, "the user released the record it was learnt from")
         self.lessons.learn(memory, reason, memory.text, FALSE_ALARM)
         return released or self.store.get(memory_id)
 

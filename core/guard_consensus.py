@@ -19,9 +19,10 @@ nothing to disagree with and is kept.
 
 Paths come from structure (core/guard_paths.py) with the small default model; with a capable
 model (1B weights and up) each path is the model's own short answer from that one memory, the
-paths are embedded and clustered as in A-MemGuard's public code (DBSCAN, cosine, eps 0.5,
-min_samples 2: with so few points that is the connected groups of paths closer than eps),
-and the largest trust-weighted group is the consensus.
+paths are embedded and clustered as in A-MemGuard's public code (DBSCAN, cosine, min_samples
+2: with so few points that is the connected groups of paths closer than eps; eps is 0.3
+here, see DBSCAN_EPS), and the heaviest group that holds something the user said is the
+consensus.
 """
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ from .records import USER_SOURCES, Kind, Memory, Source
 
 CONFLICT_SIMILARITY = 0.5  # two records are about the same matter from this cosine up
 SUPERSEDE_SIMILARITY = 0.6  # stricter for setting aside one of the user's own notes
-DBSCAN_EPS = 0.5  # cosine distance between model-written paths (A-MemGuard's setting)
+DBSCAN_EPS = 0.3  # cosine distance between model-written paths: A-MemGuard uses 0.5, but MiniLM puts
+# one-word answers such as "Lisbon" and "Madrid" 0.44 apart, so 0.5 would join every short answer
 GUARDED_KINDS = frozenset({Kind.TURN, Kind.NOTE})
 # The structural comparison reads short statements of fact; in a long conversational turn
 # ("Wow, that's great! I haven't tried pottery yet, but…") names and negations are chatter,
@@ -129,7 +131,7 @@ def _same_subject(m: Memory, p: Path, other: Memory, q: Path) -> bool:
 
 def _conflict(i: int, memories: Sequence[Memory], paths: list[Path], qvalues: frozenset[str]) -> Flag | None:
     m, p = memories[i], paths[i]
-    against, support = [], trust(m)
+    against, outside, user = [], trust(m), 0.0
     for j, other in enumerate(memories):
         if j == i or other.kind not in GUARDED_KINDS or not factual(other):
             continue
@@ -139,7 +141,12 @@ def _conflict(i: int, memories: Sequence[Memory], paths: list[Path], qvalues: fr
         if why and from_user(other):  # outside records do not outvote each other: only the user does
             against.append((other, why))
         elif not why and (p.values & paths[j].values) - qvalues:
-            support += trust(other)
+            if from_user(other):
+                user += 1.0
+            else:
+                outside += trust(other)
+    # outside records together never weigh as much as one thing the user said
+    support = user + min(outside, 0.99)
     weight = sum(trust(o) for o, _ in against)
     if against and weight > support:
         first, why = max(against, key=lambda pair: (trust(pair[0]), pair[0].when))
@@ -169,9 +176,20 @@ def _supersede(memories, paths, qvalues, verdicts: Verdicts, flagged: set[int]) 
                 continue
             if not same_topic(paths[a], paths[b], SUPERSEDE_SIMILARITY):
                 continue
-            if disagree(paths[b], paths[a], qvalues):
+            if _changes(newer.text) and disagree(paths[b], paths[a], qvalues):
                 verdicts.superseded.append((older, newer))
                 break
+
+
+_CHANGE = re.compile(r"\b(?:now|moved|move|new|newly|no longer|not any ?more|anymore|changed|switched|instead|since|"
+                     r"from now on|from this \w+ on|these days|replaced|became|become|decided|started|stopped|quit|"
+                     r"cancelled|canceled|rescheduled|postponed|old one|used to)\b", re.IGNORECASE)
+
+
+def _changes(text: str) -> bool:
+    """Does the note say something changed? Only then does it set an older one aside
+    ("My work phone is …" does not replace "My phone is …")."""
+    return bool(_CHANGE.search(text))
 
 
 def check_with_model(question: str, memories: Sequence[Memory], ask: Callable[[str], str],
@@ -197,10 +215,13 @@ def check_with_model(question: str, memories: Sequence[Memory], ask: Callable[[s
     order = list(answers)
     vectors = embed([answers[i] for i in order])
     groups = _groups(vectors, DBSCAN_EPS)
-    weight = {g: sum(trust(memories[order[k]]) for k in members) for g, members in groups.items()}
-    best = max(groups, key=lambda g: (weight[g], len(groups[g])))
-    if len(groups[best]) < 2 or weight[best] <= 0:
-        return verdicts
+    def weight(members: list[int]) -> float:  # outside records never outweigh one user note
+        users = sum(1.0 for k in members if from_user(memories[order[k]]))
+        return users + min(sum(trust(memories[order[k]]) for k in members if not from_user(memories[order[k]])), 0.99)
+
+    best = max(groups, key=lambda g: (weight(groups[g]), len(groups[g])))
+    if not any(from_user(memories[order[k]]) for k in groups[best]):
+        return verdicts  # without anything the user said there is no consensus to keep to
     consensus = [order[k] for k in groups[best]]
     for g, members in groups.items():
         if g == best:

@@ -37,7 +37,8 @@ class Mnemo:
         self.policy = policy or DecayPolicy()
         self.store = MemoryStore.open(self.data_dir, clock, dim=embedder.dim)
         self.guard = MemoryGuard(self.store, embedder, clock, self._path_writer, enabled=guard)
-        self.capture = CaptureService(self.store, embedder, clock, self.policy, screen=self.guard.screen)
+        self.capture = CaptureService(self.store, embedder, clock, self.policy, screen=self.guard.screen,
+                                     stored=self.guard.stored)
         self.retriever = Retriever(self.store, embedder, clock=clock, policy=self.policy)
         self.forgetting = Forgetting(self.store, clock, self.policy)
         self.summaries = Summaries(self.store, embedder, clock, lambda: self.model, summary_options)
@@ -117,6 +118,7 @@ class Mnemo:
         was_deleted = self.store.get(memory_id).state == State.DELETED
         quoting = self.summaries.days_quoting(memory_id) if was_deleted else []
         self.forgetting.purge(memory_id)
+        self.guard.lessons.forget_record(memory_id)
         for day in quoting:
             self.summaries.summarize_day(day, force=True)
 

@@ -31,3 +31,17 @@ def test_the_outside_path_that_leaves_the_consensus_is_flagged():
     verdicts = check_with_model("Where does Anna live?", memories, ask, embed)
     assert [f.memory.id for f in verdicts.flags] == ["3"] and verdicts.method == "model"
     assert set(verdicts.flags[0].conflicts) == {"1", "2"}
+
+
+def test_one_user_note_against_several_agreeing_imports_still_wins():
+    memories = [mem(1, "Anna lives in Lisbon."), mem(2, "Anna lives in Madrid now.", "import"),
+                mem(3, "Anna moved to Madrid.", "import"), mem(4, "Anna's home is Madrid.", "import")]
+    answers = {"1": "Lisbon", "2": "Madrid", "3": "Madrid", "4": "Madrid"}
+
+    def ask(prompt):
+        return next(answers[m.id] for m in memories if m.text in prompt)
+
+    verdicts = check_with_model("Where does Anna live?", memories, ask,
+                                lambda texts: np.array([[1, 0] if t == "Lisbon" else [0, 1] for t in texts],
+                                                       dtype=np.float32))
+    assert sorted(f.memory.id for f in verdicts.flags) == ["2", "3", "4"]

@@ -62,7 +62,7 @@ def test_a_pasted_instruction_is_quarantined_and_release_makes_it_a_false_alarm_
     assert row.startswith(PASTED[:60])
     assert (f"Quarantined on arrival · clipboard · {now}" in row
             and "It speaks to the assistant and tells it what to do." in row)
-    assert view.summary_label.text() == "1 memory held back: 1 quarantined on arrival."
+    assert view.summary_label.text() == "1 memory held back: 1 quarantined on arrival.  1 lesson learnt."
     # The first one is selected and explained: what it says, where from, why; nothing to compare.
     comparison = view.comparison
     assert comparison.text.text() == PASTED
@@ -71,7 +71,8 @@ def test_a_pasted_instruction_is_quarantined_and_release_makes_it_a_false_alarm_
     assert comparison.no_conflicts.isVisible() and comparison.no_conflicts.text() == NO_CONFLICTS
     assert view.release_button.text() == RELEASE_TEXT and view.release_button.isEnabled()
     assert not view.pin_button.isEnabled()  # a quarantined memory is released, not pinned
-    assert view.lessons.empty.isVisible() and view.lessons.empty.text() == LESSONS_EMPTY
+    caught = view.lessons.rows()  # caught on arrival: already a lesson
+    assert [lesson.guard_verdict for lesson in caught] == ["attack"] and "quarantined on arrival" in caught[0].text
 
     click(qtbot, view.release_button)
     qtbot.waitUntil(lambda: texts(view) == [], timeout=5000)
@@ -146,7 +147,7 @@ def test_empty_at_first_and_follows_a_clipboard_note_arriving_later(qtbot, make_
     assert view.summary_label.text() == "The guard holds nothing back."
     assert view.flagged.empty.isVisible() and not view.flagged.list.isVisible()
     assert view.comparison.placeholder.isVisible() and view.comparison.placeholder.text() == NO_SELECTION
-    assert view.lessons.empty.isVisible()
+    assert view.lessons.empty.isVisible() and view.lessons.empty.text() == LESSONS_EMPTY
     assert not view.release_button.isEnabled() and not view.delete_button.isEnabled()
 
     window.bridge.add_note(PASTED, "clipboard", None, None)

@@ -34,7 +34,8 @@ def test_the_guard_shelf_is_read_on_a_worker_and_release_reports_the_change(qtbo
     qtbot.waitUntil(lambda: bool(shelves), timeout=5000)
     shelf, thread = shelves[0]
     assert thread is threading.main_thread()
-    assert [m.text for m in shelf.quarantined] == [PASTED] and shelf.excluded == [] and shelf.lessons == []
+    assert [m.text for m in shelf.quarantined] == [PASTED] and shelf.excluded == []
+    assert [lesson.guard_verdict for lesson in shelf.lessons] == ["attack"]  # caught on arrival
     assert shelf.flagged == shelf.quarantined
 
     bridge.memories_changed.connect(lambda: changed.append(True))
