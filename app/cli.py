@@ -12,7 +12,7 @@ from core.errors import MnemoError
 from core.records import Memory, Source
 from core.retrieval import Hit
 
-from . import cli_guard, cli_upkeep
+from . import cli_data, cli_guard, cli_upkeep
 from .paths import default_data_dir
 
 ADD_SOURCES = ["user", "clipboard", "import", "assistant"]
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("stats", parents=[common], help="counts by kind, source and state")
     cli_upkeep.add_parsers(sub, common)
     cli_guard.add_parsers(sub, common)
+    cli_data.add_parsers(sub, common)
     return parser
 
 
@@ -104,8 +105,13 @@ def run(args: argparse.Namespace) -> int:
 
     clock = _clock(args.now)
     at = parse_instant(args.at) if getattr(args, "at", None) else None
-    mnemo = build_mnemo(args.data_dir or default_data_dir(), clock, args.model)
+    args.clock, args.data_dir_resolved = clock, args.data_dir or default_data_dir()
+    if args.command in cli_data.COMMANDS and not cli_data.needs_store(args):
+        return cli_data.COMMANDS[args.command](None, args, _print_json)
+    mnemo = build_mnemo(args.data_dir_resolved, clock, args.model)
     try:
+        if args.command in cli_data.COMMANDS:
+            return cli_data.COMMANDS[args.command](mnemo, args, _print_json)
         if args.command in cli_upkeep.COMMANDS:
             return cli_upkeep.COMMANDS[args.command](mnemo, args, _print_json)
         if args.command in cli_guard.COMMANDS:

@@ -34,6 +34,7 @@ def timetable(schedule: Schedule) -> dict[str, timedelta]:
         "decay": timedelta(hours=schedule.sweep_every_hours),
         "global_summary": timedelta(hours=schedule.overview_every_hours),
         "portrait": timedelta(hours=schedule.overview_every_hours),
+        "backup": timedelta(hours=schedule.backup_every_hours),
     }
 
 

@@ -9,7 +9,8 @@
     "fading_below": 0.5, "forget_below": 0.1, "retention_weight": 0.3
   },
   "schedule": {                             # background upkeep intervals
-    "sweep_every_hours": 6, "summaries_every_minutes": 60, "overview_every_hours": 24
+    "sweep_every_hours": 6, "summaries_every_minutes": 60, "overview_every_hours": 24,
+    "backup_every_hours": 24, "backups_kept": 7       # a copy of the store in DATA_DIR/backups
   },
   "summaries": {"use_model": "auto"}        # auto: only models of 1B weights and up write summaries
 }
@@ -34,11 +35,15 @@ class Schedule:
     sweep_every_hours: float = 6.0
     summaries_every_minutes: float = 60.0
     overview_every_hours: float = 24.0
+    backup_every_hours: float = 24.0
+    backups_kept: int = 7
 
     def __post_init__(self) -> None:
         for f in fields(self):
             if not getattr(self, f.name) > 0:
                 raise ValueError(f"{f.name} must be a positive number")
+        if not isinstance(self.backups_kept, int) or isinstance(self.backups_kept, bool):
+            raise ValueError("backups_kept must be a whole number")
 
 
 @dataclass
@@ -57,6 +62,11 @@ class Settings:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise MnemoError(f"The settings file {path} cannot be read ({exc}); fix or delete it.") from exc
+        return cls.from_dict(raw, path)
+
+    @classmethod
+    def from_dict(cls, raw, path) -> "Settings":
+        """`path` names where the values came from, in error messages."""
         if not isinstance(raw, dict):
             raise MnemoError(f"The settings file {path} does not hold settings; fix or delete it.")
         model = raw.get("model_path")
@@ -67,14 +77,20 @@ class Settings:
             summaries=_section(path, raw, "summaries", SummaryOptions),
         )
 
-    def save(self, data_dir: Path) -> None:
-        data_dir = Path(data_dir)
-        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        content = {"model_path": self.model_path}
+    def memory_settings(self) -> dict:
+        """The settings that shape the memory (what an archive carries): all but the model
+        file, which belongs to this computer."""
+        content = {}
         for name, default in (("decay", DecayPolicy()), ("schedule", Schedule()), ("summaries", SummaryOptions())):
             changed = {k: v for k, v in asdict(getattr(self, name)).items() if v != getattr(default, k)}
             if changed:
                 content[name] = changed
+        return content
+
+    def save(self, data_dir: Path) -> None:
+        data_dir = Path(data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        content = {"model_path": self.model_path, **self.memory_settings()}
         fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".settings-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -99,6 +115,8 @@ def _section(path: Path, raw: dict, name: str, kind):
         for key, value in values.items():
             if known[key].type in ("float", float) and not isinstance(value, (int, float)) or isinstance(value, bool):
                 raise ValueError(f"{key} must be a number, not {value!r}")
+            if known[key].type in ("int", int) and not isinstance(value, int):
+                raise ValueError(f"{key} must be a whole number, not {value!r}")
         if name == "summaries" and values.get("use_model", "auto") not in ("auto", "always", "never"):
             raise ValueError("use_model must be auto, always or never")
         return kind(**values)

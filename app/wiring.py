@@ -37,7 +37,9 @@ def build_mnemo(data_dir: Path, clock: Clock, model_path: Path | None = None) ->
     settings = Settings.load(data_dir)
     model = LlamaModel(model_path_for(data_dir, model_path))
     return Mnemo(Path(data_dir), clock, MiniLMEmbedder(), model, policy=settings.decay,
-                 summary_options=settings.summaries, sweep_every_hours=settings.schedule.sweep_every_hours)
+                 summary_options=settings.summaries, sweep_every_hours=settings.schedule.sweep_every_hours,
+                 backup_every_hours=settings.schedule.backup_every_hours,
+                 backups_kept=settings.schedule.backups_kept)
 
 
 def switch_model(mnemo: Mnemo, path: Path) -> Path:

@@ -17,10 +17,10 @@ from .forgetting import Forgetting
 from .portrait import Portrait
 from .summaries import Summaries
 
-JOBS = ("decay", "day_summaries", "global_summary", "portrait")
+JOBS = ("decay", "day_summaries", "global_summary", "portrait", "backup")
 log = logging.getLogger(__name__)
 TITLES = {"decay": "Decay sweep", "day_summaries": "Day summaries", "global_summary": "Global summary",
-          "portrait": "Portrait"}
+          "portrait": "Portrait", "backup": "Backup"}
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,14 @@ class JobResult:
 
 class Maintenance:
     def __init__(self, forgetting: Forgetting, summaries: Summaries, portrait: Portrait, clock: Clock,
-                 sweep_every_hours: float = 6.0):
+                 sweep_every_hours: float = 6.0, backups=None):
+        """`backups`: a core.backup.ScheduledBackups (None: no scheduled backups)."""
         self.forgetting = forgetting
         self.summaries = summaries
         self.portrait = portrait
         self.clock = clock
         self.sweep_every_hours = sweep_every_hours
+        self.backups = backups
         self._locks = {job: threading.Lock() for job in JOBS}
         self.listeners: list[Callable[[JobResult], None]] = []
 
@@ -55,6 +57,8 @@ class Maintenance:
             due.append("global_summary")
         if self.portrait.pending():
             due.append("portrait")
+        if self.backups is not None and self.backups.due():
+            due.append("backup")
         return due
 
     def catch_up(self, cancel: threading.Event | None = None) -> list[JobResult]:
@@ -101,6 +105,8 @@ class Maintenance:
             pending = self.summaries.global_pending()
             summary = self.summaries.summarize_global()
             return int(pending and summary is not None), "overview rewritten" if pending else "overview up to date"
+        if job == "backup":
+            return self.backups.run() if self.backups is not None else (0, "backups are off")
         pending = self.portrait.pending()
         self.portrait.refresh()
         return int(pending), "portrait rewritten" if pending else "portrait up to date"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from .answer import Answer, AnswerService
+from .backup import ScheduledBackups
 from .capture import CaptureResult, CaptureService
 from .clock import Clock
 from .days import day_of
@@ -15,6 +16,8 @@ from .decay import DecayPolicy
 from .embedder import Embedder
 from .forgetting import Forgetting, Health
 from .guard import MemoryGuard
+from .importer import ImportReport, ImportService
+from .importing import ParsedImport, read_import
 from .llm import ChatModel
 from .maintenance import JobResult, Maintenance
 from .portrait import Portrait
@@ -28,7 +31,8 @@ from .summaries import Summaries, SummaryOptions
 class Mnemo:
     def __init__(self, data_dir: Path, clock: Clock, embedder: Embedder, model: ChatModel,
                  policy: DecayPolicy | None = None, summary_options: SummaryOptions | None = None,
-                 sweep_every_hours: float = 6.0, guard: bool = True):
+                 sweep_every_hours: float = 6.0, guard: bool = True, backup_every_hours: float | None = None,
+                 backups_kept: int = 7):
         """`guard`: screen clipboard and imported records and check answers (A-MemGuard)."""
         self.data_dir = Path(data_dir)
         self.clock = clock
@@ -43,7 +47,12 @@ class Mnemo:
         self.forgetting = Forgetting(self.store, clock, self.policy)
         self.summaries = Summaries(self.store, embedder, clock, lambda: self.model, summary_options)
         self.portraits = Portrait(self.store, embedder, clock)
-        self.maintenance = Maintenance(self.forgetting, self.summaries, self.portraits, clock, sweep_every_hours)
+        backups = (ScheduledBackups(self.store, clock, backup_every_hours, backups_kept)
+                   if backup_every_hours else None)
+        self.maintenance = Maintenance(self.forgetting, self.summaries, self.portraits, clock, sweep_every_hours,
+                                       backups=backups)
+        self.importer = ImportService(self.store, embedder, clock, self.policy, screen=self.guard.screen,
+                                      stored=self.guard.stored)
         self.answers = AnswerService(self.retriever, model, self.capture, clock, forgetting=self.forgetting,
                                      background=self.background, guard=self.guard)
 
@@ -74,6 +83,28 @@ class Mnemo:
     # capture
     def add_note(self, text: str, source: str = Source.USER, at: datetime | None = None) -> CaptureResult:
         return self.capture.add_note(text, source=source, at=at)
+
+    # taking in and taking out
+    def read_import(self, path: Path, format: str | None = None, passphrase=None) -> ParsedImport:
+        """Read and validate a file to import (nothing is written yet)."""
+        return read_import(Path(path), format, passphrase, dim=self.embedder.dim)
+
+    def import_parsed(self, parsed: ParsedImport, file_name: str, progress=None,
+                      cancel: threading.Event | None = None) -> ImportReport:
+        return self.importer.run(parsed, file_name, progress, cancel)
+
+    def export(self, path: Path, settings: dict, secret=None):
+        from .exporting import export_archive
+
+        return export_archive(self.store, self.clock, Path(path), settings, secret)
+
+    def export_markdown(self, folder: Path) -> list[Path]:
+        from .exporting import export_markdown
+
+        return export_markdown(self.store, Path(folder))
+
+    def backup(self, label: str = "manual") -> Path:
+        return self.store.backup(label)
 
     # retrieval
     def search(self, query: str, k: int = 10, relevant_only: bool = True) -> list[Hit]:

@@ -6,6 +6,7 @@ in-memory mirror of the records and their vectors is kept in step with every wri
 reads and exact vector search need no disk round-trip."""
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import warnings
@@ -18,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from .clock import Clock
-from .errors import NotFoundError, StoreError, StoreVersionError
+from .errors import MnemoError, NotFoundError, StoreError, StoreVersionError
 from .records import HistoryEntry, Memory, State, new_id
 from .store_schema import (
     HISTORY,
@@ -36,6 +37,16 @@ from .store_schema import (
 from .writer import SerialWriter
 
 log = logging.getLogger(__name__)
+
+
+# Set in `meta` while an import is being written: the table versions to go back to if the
+# import does not finish (an error, a cancel, or the process killed half-way).
+PENDING_IMPORT = "pending_import"
+LOCK_FILE = "store.lock"
+
+
+class Cancelled(MnemoError):
+    """The user cancelled; nothing was changed."""
 
 
 # Small integer codes for the states a decay sweep moves between (0 = any other state).
@@ -74,14 +85,44 @@ class MemoryStore:
         return store
 
     def _open(self) -> None:
-        import lancedb
-
         db_dir = self.data_dir / "store"
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            db_dir.mkdir(exist_ok=True, mode=0o700)
         except OSError as exc:
             raise StoreError(f"Cannot create the data directory {self.data_dir}: {exc.strerror}.") from exc
+        self._take_lock()
+        try:
+            from .backup import finish_interrupted_restore
+
+            finish_interrupted_restore(self.data_dir)
+            db_dir.mkdir(exist_ok=True, mode=0o700)
+            self._open_tables(db_dir)
+        except BaseException:
+            self._release_lock()
+            raise
+
+    def _take_lock(self) -> None:
+        """One process at a time per data directory: two would each keep their own copy of
+        the records and overwrite each other's changes."""
+        from filelock import FileLock, Timeout
+
+        self._file_lock = FileLock(str(self.data_dir / LOCK_FILE), timeout=0.5)
+        try:
+            self._file_lock.acquire()
+        except Timeout:
+            raise StoreError(
+                f"The memory in {self.data_dir} is in use by another Mnemo (the app or a command still running). "
+                "Close it and try again.") from None
+
+    def _release_lock(self) -> None:
+        lock = getattr(self, "_file_lock", None)
+        if lock is not None:
+            lock.release()
+            self._file_lock = None
+
+    def _open_tables(self, db_dir: Path) -> None:
+        import lancedb
+
         try:
             self._db = lancedb.connect(str(db_dir))
             existing = set(self._table_names())
@@ -89,6 +130,7 @@ class MemoryStore:
             version = self._check_version(fresh=MEMORIES not in existing)
             self._mem = self._open_or_create(MEMORIES, memory_schema(self.dim), existing)
             self._hist = self._open_or_create(HISTORY, HISTORY_SCHEMA, existing)
+            self._recover_import()
             if version < SCHEMA_VERSION:
                 self._migrate(version)
             self._load_mirror()
@@ -166,6 +208,19 @@ class MemoryStore:
 
     def close(self) -> None:
         self._writer.close()
+        self._release_lock()
+
+    def _recover_import(self) -> None:
+        """An import that did not finish (the process was killed half-way) is undone."""
+        pending = self.meta(PENDING_IMPORT)
+        if not pending:
+            return
+        versions = json.loads(pending)
+        log.warning("undoing an import that did not finish (tables back to %s)", versions)
+        for table, key in ((self._mem, "memories"), (self._hist, "history")):
+            if table.version != versions[key]:
+                table.restore(versions[key])
+        self._meta.delete(f"key = '{PENDING_IMPORT}'")
 
     # ---------------------------------------------------------------- reads
     def __len__(self) -> int:
@@ -271,11 +326,7 @@ class MemoryStore:
             ]
         )
         with self._lock:
-            needed = len(self._ids) + len(stamped)
-            if needed > self._vectors.shape[0]:
-                grown = np.zeros((max(needed, 2 * self._vectors.shape[0]), self.dim), dtype=np.float32)
-                grown[: len(self._ids)] = self._vectors[: len(self._ids)]
-                self._vectors = grown
+            self._grow(len(self._ids) + len(stamped))
             for m in stamped:
                 row = len(self._ids)
                 self._vectors[row] = np.asarray(m.vector, dtype=np.float32)
@@ -285,6 +336,79 @@ class MemoryStore:
             self._version += 1
             self._content_version += 1
         return stamped
+
+    def apply_import(self, memories: list[Memory], history: list[HistoryEntry], cancel=None,
+                     progress: Callable[[int, int], None] | None = None, batch: int = 2000) -> list[Memory]:
+        """Write validated records (each with its vector, stored exactly as given) and their
+        history as one unit: after an error, a cancel (`cancel.is_set()`) or a crash half-way
+        the store is as it was before. Nothing else is written meanwhile (one writer)."""
+        for m in memories:
+            if m.vector is None or np.asarray(m.vector).shape != (self.dim,):
+                raise ValueError(f"memory {m.id} has no {self.dim}-dimensional vector")
+        return self._writer.run(lambda: self._apply_import(memories, history, cancel, progress, batch))
+
+    def _apply_import(self, memories, history, cancel, progress, batch) -> list[Memory]:
+        start = {"memories": self._mem.version, "history": self._hist.version}
+        self._meta.add([{"key": PENDING_IMPORT, "value": json.dumps(start)}])
+        try:
+            for i in range(0, len(memories), batch):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("The import was cancelled; nothing was changed.")
+                chunk = memories[i:i + batch]
+                self._mem.add(pa.Table.from_pylist([to_row(m) for m in chunk], schema=self._mem.schema))
+                if progress is not None:
+                    progress(i + len(chunk), len(memories))
+            for i in range(0, len(history), 10 * batch):
+                self._append_history(history[i:i + 10 * batch])
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("The import was cancelled; nothing was changed.")
+        except BaseException:
+            self._undo_import(start)
+            raise
+        self._meta.delete(f"key = '{PENDING_IMPORT}'")
+        with self._lock:
+            self._grow(len(self._ids) + len(memories))
+            for m in memories:
+                row = len(self._ids)
+                self._vectors[row] = np.asarray(m.vector, dtype=np.float32)
+                self._ids.append(m.id)
+                self._row[m.id] = row
+                self._records[m.id] = m.with_changes(vector=None)
+            self._version += 1
+            self._content_version += 1
+        return memories
+
+    def _undo_import(self, start: dict) -> None:
+        try:
+            for table, key in ((self._mem, "memories"), (self._hist, "history")):
+                if table.version != start[key]:
+                    table.restore(start[key])
+            self._meta.delete(f"key = '{PENDING_IMPORT}'")
+        except Exception as exc:  # the journal stays: the next open undoes it
+            log.error("could not undo an unfinished import now (%s); it is undone when the store opens next", exc)
+
+    def _grow(self, needed: int) -> None:
+        if needed > self._vectors.shape[0]:
+            grown = np.zeros((max(needed, 2 * self._vectors.shape[0]), self.dim), dtype=np.float32)
+            grown[: len(self._ids)] = self._vectors[: len(self._ids)]
+            self._vectors = grown
+
+    def consistent_copy(self) -> tuple[list[Memory], list[HistoryEntry], dict[str, np.ndarray]]:
+        """Every record, all history and the lessons' vectors, read between two writes."""
+        def read():
+            from .records import Kind
+
+            with self._lock:
+                records = [self._records[i] for i in self._ids]
+                lessons = {m.id: self._vectors[self._row[m.id]].copy() for m in records if m.kind == Kind.LESSON}
+            return records, self.history(), lessons
+        return self._writer.run(read)
+
+    def backup(self, label: str) -> Path:
+        """Copy the store to backups/ between two writes (nothing is half-written)."""
+        from .backup import backup_store
+
+        return self._writer.run(lambda: backup_store(self.data_dir, label, self.clock.now()))
 
     def set_state(self, memory_ids: list[str], state: str, actor: str, reason: str,
                   only_if: Guard = None) -> list[Memory]:

@@ -81,7 +81,7 @@ def test_a_failing_job_is_reported_and_the_timetable_goes_on(mnemo):
     scheduler.start()
     try:
         assert done.wait(30)
-        assert set(scheduler.jobs()) == {"catch_up", "decay", "global_summary", "portrait"}
+        assert set(scheduler.jobs()) == {"catch_up", "decay", "global_summary", "portrait", "backup"}
     finally:
         scheduler.shutdown()
     assert errors == [("catch_up", "disk full")]

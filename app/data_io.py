@@ -1,0 +1,69 @@
+"""Import, export and backups as the CLI and the GUI both use them: the passphrase and
+keyring choices, and the archive's settings (applied only to a new, empty memory)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from core.archive_crypto import KeyringKey, NoKeyringError, Passphrase, secure_keyring
+from core.errors import MnemoError
+from core.importer import ImportReport
+from core.importing import ParsedImport
+
+from .settings import FILE_NAME, Settings
+
+PASSPHRASE_ENV = "MNEMO_PASSPHRASE"
+
+
+def passphrase_from(file: Path | None) -> Passphrase | None:
+    """--passphrase-file FILE (first line), else $MNEMO_PASSPHRASE, else None."""
+    if file is not None:
+        try:
+            lines = Path(file).expanduser().read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise MnemoError(f"The passphrase file {file} cannot be read ({exc.strerror or exc}).") from exc
+        return Passphrase(lines[0] if lines else "")
+    if os.environ.get(PASSPHRASE_ENV):
+        return Passphrase(os.environ[PASSPHRASE_ENV])
+    return None
+
+
+def keyring_ready() -> str | None:
+    """None when a secure keyring can hold the archive key, else why not."""
+    try:
+        secure_keyring()
+    except NoKeyringError as exc:
+        return str(exc)
+    return None
+
+
+def export_secret(given: Passphrase | None) -> Passphrase | KeyringKey:
+    """The passphrase when one was given; else the keyring's key (NoKeyringError if none)."""
+    if given is not None:
+        return given
+    secure_keyring()
+    return KeyringKey()
+
+
+def read_for_import(mnemo, path: Path, format: str | None, passphrase) -> ParsedImport:
+    """Read and validate the file, the settings of an archive included; nothing is written."""
+    parsed = mnemo.read_import(Path(path), format, passphrase)
+    if parsed.archive is not None:
+        Settings.from_dict(parsed.archive.settings, f"{Path(path).name} (its settings.json)")
+    return parsed
+
+
+def run_import(mnemo, parsed: ParsedImport, file_name: str, progress=None, cancel=None) -> ImportReport:
+    """Import; an archive's settings are taken over when the memory was new and had none."""
+    was_new = len(mnemo.store) == 0 and not (mnemo.data_dir / FILE_NAME).exists()
+    report = mnemo.import_parsed(parsed, file_name, progress, cancel)
+    if parsed.archive is not None and was_new and report.settings:
+        taken = Settings.from_dict(report.settings, "the archive's settings")
+        taken.model_path = Settings.load(mnemo.data_dir).model_path
+        taken.save(mnemo.data_dir)
+        report.settings_applied = True
+    return report
+
+
+def export_to(mnemo, path: Path, secret=None):
+    return mnemo.export(Path(path), Settings.load(mnemo.data_dir).memory_settings(), secret)

@@ -1,0 +1,7 @@
+"""Reading files to import: other assistants' exports, transcripts, datasets and Mnemo
+archives. `read_import(path)` detects the format (or takes `format`), validates the whole
+file and returns the turns (or archive records) without writing anything."""
+from .detect import FORMATS, read_import
+from .model import ImportFormatError, ParsedImport, Rejected, Turn
+
+__all__ = ["FORMATS", "ImportFormatError", "ParsedImport", "Rejected", "Turn", "read_import"]
