@@ -134,7 +134,8 @@ def backup(mnemo, args, out) -> int:
         if args.json:
             out([{"name": b.name, "taken_at": b.taken_at.isoformat(), "label": b.label, "bytes": b.bytes}
                  for b in backups])
-        elif not backups:
+            return 0
+        if not backups:
             print("No backups yet (mnemo backup now makes one).")
         for b in backups:
             print(f"{b.name:<40} {b.taken_at.astimezone():%Y-%m-%d %H:%M}  {b.bytes / 1e6:8.1f} MB  {b.label}")

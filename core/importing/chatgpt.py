@@ -60,6 +60,8 @@ def _message(result: ParsedImport, message, conv_id: str, fallback, where: str) 
     expect(message, dict, where)
     author = expect(message.get("author", {}), dict, f"{where}: 'author'")
     role = author.get("role")
+    if role is not None:
+        expect(role, str, f"{where}: the author's 'role'")
     if role not in ROLES:
         result.rejected.add(f"a {role or 'nameless'} message, not the user's or the assistant's", where)
         return
