@@ -362,6 +362,13 @@ class MemoryStore:
                 self._append_history(history[i:i + 10 * batch])
             if cancel is not None and cancel.is_set():
                 raise Cancelled("The import was cancelled; nothing was changed.")
+        except MnemoError:
+            self._undo_import(start)
+            raise
+        except Exception as exc:
+            self._undo_import(start)
+            raise StoreError(f"The import could not be written ({type(exc).__name__}: {exc}); nothing was changed. "
+                             "Check the free disk space and try again.") from exc
         except BaseException:
             self._undo_import(start)
             raise

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from core.errors import StoreError
 from core.importing import ImportFormatError
 from core.records import State
 from core.store import PENDING_IMPORT, Cancelled, MemoryStore
@@ -88,7 +89,7 @@ def test_a_failure_half_way_leaves_the_store_as_it_was(mnemo, tmp_path, monkeypa
     def broken(entries):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(mnemo.store, "_append_history", broken)  # the rows are written, then the disk fills
-    with pytest.raises(OSError):
+    with pytest.raises(StoreError, match="No space left on device.*nothing was changed"):
         mnemo.import_parsed(parsed, path.name)
     monkeypatch.undo()
     assert ({m.id: m for m in mnemo.store.all()}, len(mnemo.store.history())) == before
