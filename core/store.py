@@ -76,6 +76,7 @@ class MemoryStore:
         self._version = 0  # bumps on every write; lets readers cache derived indexes
         self._content_version = 0  # bumps when texts or the set of rows change (not states)
         self.last_backup: Path | None = None  # the backup taken by a migration on open
+        self._columns_cache: tuple[int, dict] | None = None
 
     # ---------------------------------------------------------------- opening
     @classmethod
@@ -335,6 +336,7 @@ class MemoryStore:
                 self._records[m.id] = m.with_changes(vector=None)
             self._version += 1
             self._content_version += 1
+            self._columns_changed(stamped, appended=True)
         return stamped
 
     def apply_import(self, memories: list[Memory], history: list[HistoryEntry], cancel=None,
@@ -383,6 +385,7 @@ class MemoryStore:
                 self._records[m.id] = m.with_changes(vector=None)
             self._version += 1
             self._content_version += 1
+            self._columns_changed(memories, appended=True)
         return memories
 
     def _undo_import(self, start: dict) -> None:
@@ -444,6 +447,7 @@ class MemoryStore:
                 self._records[m.id] = updated
                 changed.append(updated)
             self._version += 1
+            self._columns_changed(changed)
         return changed
 
     def reinforce(self, memory_ids: list[str], strengths: dict[str, float], actor: str, reason: str) -> None:
@@ -542,40 +546,45 @@ class MemoryStore:
                 for memory_id in gone:
                     self._records.pop(memory_id, None)
                 self._version += 1
+                self._columns_cache = None
                 self._content_version += 1
             return len(ids)
         return self._writer.run(write)
 
     def columns(self) -> dict[str, np.ndarray]:
         """Per-row arrays aligned with `snapshot()` (ids, strength, anchor time, kind, state),
-        for vectorised passes such as the decay sweep. Cached until the next write."""
-        cached = getattr(self, "_columns_cache", None)
-        if cached is not None and cached[0] == self._version:
-            return cached[1]
+        for vectorised passes such as the decay sweep. Kept in step with every write (patched
+        for the rows a write changed; rebuilt only after a purge)."""
         with self._lock:
-            version = self._version
-            content_version = self._content_version
+            cached = self._columns_cache
+            if cached is not None and cached[0] == self._version:
+                return cached[1]
             records = [self._records[i] for i in self._ids]
-        from .decay import DECAYING_KINDS
+            cols = {"ids": np.array([m.id for m in records], dtype=object), **_column_values(records),
+                    "content_version": self._content_version}
+            self._columns_cache = (self._version, cols)
+            return cols
 
-        n = len(records)
-        cols = {
-            "ids": np.array([m.id for m in records], dtype=object),
-            "strength": np.fromiter((m.strength for m in records), dtype=np.float64, count=n),
-            "anchor": np.fromiter((m.reinforced_at if m.reinforced_at is not None else m.created_at
-                                   for m in records), dtype=np.float64, count=n),
-            "state": np.array([m.state for m in records], dtype=object),
-            # kinds that fade, and not pinned: what the decay curve applies to
-            "decays": np.fromiter((m.kind in DECAYING_KINDS and m.state != State.PINNED for m in records),
-                                  dtype=bool, count=n),
-            # active or fading: what a sweep may move
-            "swept": np.fromiter((m.state == State.ACTIVE or m.state == State.FADING for m in records),
-                                 dtype=bool, count=n),
-            "state_code": np.fromiter((STATE_CODES.get(m.state, 0) for m in records), dtype=np.int8, count=n),
-            "content_version": content_version,
-        }
-        self._columns_cache = (version, cols)
-        return cols
+    def _columns_changed(self, records: list[Memory], appended: bool = False) -> None:
+        """After a write (lock held, version already bumped): patch or extend the cached
+        columns instead of rebuilding them from every record. Copies, so a reader holding
+        the previous arrays is never changed under its feet."""
+        cached = self._columns_cache
+        if cached is None:
+            return
+        old = cached[1]
+        values = _column_values(records)
+        if appended:
+            cols = {k: np.concatenate([old[k], values[k]]) for k in values}
+            cols["ids"] = np.concatenate([old["ids"], np.array([m.id for m in records], dtype=object)])
+        else:
+            rows = np.fromiter((self._row[m.id] for m in records), dtype=np.int64, count=len(records))
+            cols = {k: old[k].copy() for k in values}
+            for k in values:
+                cols[k][rows] = values[k]
+            cols["ids"] = old["ids"]
+        cols["content_version"] = self._content_version
+        self._columns_cache = (self._version, cols) if len(cols["ids"]) == len(self._ids) else None
 
     def _rewrite(self, records: list[Memory], history: list[HistoryEntry],
                  vectors: dict[str, np.ndarray] | None = None) -> None:
@@ -596,6 +605,7 @@ class MemoryStore:
                 if old.text != m.text or m.id in vectors:
                     self._content_version += 1
             self._version += 1
+            self._columns_changed([self._records[m.id] for m in records])
 
     def _compact(self, table) -> None:
         """Drop the table versions older than this write, so deleted rows leave the disk."""
@@ -609,6 +619,25 @@ class MemoryStore:
     def _append_history(self, entries: list[HistoryEntry]) -> None:
         if entries:
             self._hist.add(pa.Table.from_pylist([asdict(e) for e in entries], schema=HISTORY_SCHEMA))
+
+
+def _column_values(records: list[Memory]) -> dict[str, np.ndarray]:
+    from .decay import DECAYING_KINDS
+
+    n = len(records)
+    return {
+        "strength": np.fromiter((m.strength for m in records), dtype=np.float64, count=n),
+        "anchor": np.fromiter((m.reinforced_at if m.reinforced_at is not None else m.created_at
+                               for m in records), dtype=np.float64, count=n),
+        "state": np.array([m.state for m in records], dtype=object).reshape(n),
+        # kinds that fade, and not pinned: what the decay curve applies to
+        "decays": np.fromiter((m.kind in DECAYING_KINDS and m.state != State.PINNED for m in records),
+                              dtype=bool, count=n),
+        # active or fading: what a sweep may move
+        "swept": np.fromiter((m.state == State.ACTIVE or m.state == State.FADING for m in records),
+                             dtype=bool, count=n),
+        "state_code": np.fromiter((STATE_CODES.get(m.state, 0) for m in records), dtype=np.int8, count=n),
+    }
 
 
 def _quote(value: str) -> str:

@@ -187,3 +187,35 @@ def test_a_migration_cut_short_is_finished_on_the_next_open(tmp_path, clock):
     store = MemoryStore.open(tmp_path, clock)
     assert store.meta("schema_version") == "2" and [m.text for m in store.all()] == ["keep me"]
     store.close()
+
+
+def test_columns_follow_every_write_without_a_rebuild(tmp_path, clock):
+    """The decay sweep's per-row arrays are patched by each write; they always equal a fresh build."""
+    import numpy as np
+
+    from core.records import Kind, Memory, State, new_id
+
+    store = MemoryStore.open(tmp_path, clock)
+
+    def memory(i):
+        v = np.zeros(384, dtype=np.float32)
+        v[i] = 1
+        return Memory(id=new_id(), text=f"m{i}", kind=Kind.NOTE, source="user", created_at=1e9 + i, vector=v)
+
+    store.add([memory(i) for i in range(5)], actor="t", reason="t")
+    store.columns()
+    ids = [m.id for m in store.all()]
+    store.set_state(ids[:2], State.FADING, actor="t", reason="t")
+    store.add([memory(7)], actor="t", reason="t")
+    store.reinforce([ids[3]], {ids[3]: 9.0}, actor="t", reason="t")
+    store.set_state([ids[4]], State.PINNED, actor="t", reason="t")
+    patched = store.columns()
+    store._columns_cache = None
+    fresh = store.columns()
+    for key in ("ids", "strength", "anchor", "state", "decays", "swept", "state_code"):
+        assert np.array_equal(patched[key], fresh[key]), key
+    assert list(patched["state"][:2]) == ["fading", "fading"] and patched["strength"][3] == 9.0
+    assert not patched["decays"][4] and len(patched["ids"]) == 6
+    store.purge([ids[0]], actor="t", reason="t")
+    assert len(store.columns()["ids"]) == 5
+    store.close()
