@@ -1,8 +1,11 @@
 """Time to the first streamed token for "Where does my sister live?" through the real stack
 (LanceDB + MiniLM + SmolLM2), beside the bare model on the same prompt in the same run.
 
-    .venv/bin/python scripts/bench_first_token.py [--runs N] [--model PATH]
+    .venv/bin/python scripts/bench_first_token.py [--rounds N] [--model PATH] [--memories 10000]
 
+The store first holds about --memories memories, brought in through the import path: LoCoMo's
+10 conversations, MemoryBank's 15 users and generated everyday chat turns for the rest (a
+typical store after some months of use), then the five notes the questions are about.
 "cold" = the first question after the models loaded (nothing cached); "warm" = later
 questions, where llama.cpp reuses the cached static prefix of the prompt."""
 from __future__ import annotations
@@ -21,6 +24,36 @@ sys.path.insert(0, str(ROOT))
 from app.wiring import build_mnemo  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
 from core.prompt import build_messages  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+FILLER_TOPICS = ["the weather", "work", "dinner", "a film", "the gym", "my plants", "the train", "a book",
+                 "the kids' school", "groceries", "a podcast", "the budget", "a concert", "my bike"]
+
+
+def fill(mnemo, n: int, folder: Path) -> int:
+    """Bring the store to about n memories through the normal import path."""
+    import json
+    import random
+
+    files = [SHARED / "locomo" / "locomo10.json", SHARED / "memorybank" / "memory_bank_en.json"]
+    for path in files:
+        if len(mnemo.store) < n and path.exists():
+            mnemo.import_parsed(mnemo.read_import(path), path.name)
+    rest = n - len(mnemo.store)
+    if rest > 0:
+        rng = random.Random(7)
+        lines = []
+        for i in range(rest):
+            topic = rng.choice(FILLER_TOPICS)
+            lines.append(json.dumps({"conversation": f"day-{i // 40}", "role": rng.choice(["user", "assistant"]),
+                                     "content": f"About {topic}: item {i} went {rng.choice(['well', 'badly', 'fine'])}"
+                                                f" on day {i // 40}, remember {rng.randint(1, 999)}.",
+                                     "timestamp": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00Z"}))
+        generated = folder / "generated.jsonl"
+        generated.write_text("\n".join(lines) + "\n")
+        mnemo.import_parsed(mnemo.read_import(generated), generated.name)
+    return len(mnemo.store)
+
 
 NOTES = [
     "My sister Anna lives in Lisbon",
@@ -49,8 +82,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="times through the question list")
     parser.add_argument("--model", type=Path)
+    parser.add_argument("--memories", type=int, default=10_000, help="memories in the store first (default 10,000)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as scratch:
         clock = FixedClock(datetime(2026, 5, 1, 9, tzinfo=timezone.utc))
         t0 = time.perf_counter()
         mnemo = build_mnemo(Path(tmp), clock, args.model)
@@ -61,6 +95,9 @@ def main() -> int:
         t0 = time.perf_counter()
         mnemo.model.load()
         model_load = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        stored = fill(mnemo, args.memories, Path(scratch)) if args.memories else 0
+        filled = time.perf_counter() - t0
         for note in NOTES:
             mnemo.add_note(note)
 
@@ -86,7 +123,8 @@ def main() -> int:
     warm = rows[1:]
     med = lambda i: statistics.median(r[i] for r in warm)  # noqa: E731
     print(f"store open {opened:.2f} s · embedder load {embed_load:.2f} s · model load {model_load:.2f} s")
-    print(f"{len(NOTES)} notes · prompts of ≈{prompt_tokens} tokens · {len(rows)} questions")
+    print(f"{stored:,} memories imported first ({filled:.0f} s) + {len(NOTES)} notes · prompts of ≈{prompt_tokens} "
+          f"tokens · {len(rows)} questions")
     for question, _t, _r, _b, _rate, text, _n in rows[: len(QUESTIONS)]:
         print(f"  {question:<34} -> {text}")
     print(f"{'':<36}{'Mnemo ask':>11}{'bare, no cache':>16}{'ratio':>7}")
