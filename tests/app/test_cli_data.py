@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app import cli
 from core.store import MemoryStore
 from tests.app.test_cli import run_cli
 

@@ -1,0 +1,43 @@
+"""A Mnemo process for tests/app/test_kill9.py to kill: it captures (or imports) and prints
+each acknowledgement as soon as the call returned."""
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from core.clock import FixedClock  # noqa: E402
+from core.mnemo import Mnemo  # noqa: E402
+from tests.fakes import HashEmbedder, ScriptedModel  # noqa: E402
+
+
+def main(data_dir: str, mode: str, arg: str = "") -> None:
+    clock = FixedClock(datetime(2026, 5, 1, 9, tzinfo=timezone.utc))
+    mnemo = Mnemo(Path(data_dir), clock, HashEmbedder(), ScriptedModel())
+    print("READY", flush=True)
+    if mode == "capture":
+        i = 0
+        while True:
+            i += 1
+            if i % 3 == 0:
+                turns = mnemo.capture.add_turns([(f"question {i}", "user", ""), (f"answer {i}", "assistant", "")],
+                                                conversation_id="c")
+                print("ACK", *[t.id for t in turns], flush=True)
+            else:
+                print("ACK", mnemo.add_note(f"note number {i}").memory.id, flush=True)
+            clock.advance(seconds=1)
+    else:  # import the file `arg` in small batches, saying how far the saving got
+        parsed = mnemo.read_import(Path(arg))
+        store = mnemo.store
+        original = store.apply_import
+        store.apply_import = lambda ms, hs, c, p: original(ms, hs, c, p, batch=50)
+        print("IMPORT-START", flush=True)
+        report = mnemo.import_parsed(parsed, Path(arg).name,
+                                     lambda stage, done, total: print("PROGRESS", stage, done, flush=True))
+        print("IMPORT-DONE", report.imported, flush=True)
+        time.sleep(60)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
