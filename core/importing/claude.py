@@ -28,7 +28,7 @@ def parse(data) -> ParsedImport:
             spot = f"{where}, message {i}"
             expect(message, dict, spot)
             sender = message.get("sender")
-            if sender not in ROLES:
+            if not isinstance(sender, str) or sender not in ROLES:
                 result.rejected.add(f"a message from '{sender}', not the human or the assistant", spot)
                 continue
             text = message.get("text")
