@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.archive_crypto import KeyringKey, NoKeyringError, Passphrase, secure_keyring
 from core.errors import MnemoError
-from core.importer import ImportReport
-from core.importing import ParsedImport
 
 from .settings import FILE_NAME, Settings
+
+if TYPE_CHECKING:  # imported by the GUI at start: the heavy modules only when used
+    from core.importer import ImportReport
+    from core.importing import ParsedImport
 
 PASSPHRASE_ENV = "MNEMO_PASSPHRASE"
 
@@ -45,7 +48,7 @@ def export_secret(given: Passphrase | None) -> Passphrase | KeyringKey:
     return KeyringKey()
 
 
-def read_for_import(mnemo, path: Path, format: str | None, passphrase) -> ParsedImport:
+def read_for_import(mnemo, path: Path, format: str | None, passphrase) -> "ParsedImport":
     """Read and validate the file, the settings of an archive included; nothing is written."""
     parsed = mnemo.read_import(Path(path), format, passphrase)
     if parsed.archive is not None:
@@ -53,7 +56,7 @@ def read_for_import(mnemo, path: Path, format: str | None, passphrase) -> Parsed
     return parsed
 
 
-def run_import(mnemo, parsed: ParsedImport, file_name: str, progress=None, cancel=None) -> ImportReport:
+def run_import(mnemo, parsed: "ParsedImport", file_name: str, progress=None, cancel=None) -> "ImportReport":
     """Import; an archive's settings are taken over when the memory was new and had none."""
     was_new = len(mnemo.store) == 0 and not (mnemo.data_dir / FILE_NAME).exists()
     report = mnemo.import_parsed(parsed, file_name, progress, cancel)
@@ -67,3 +70,36 @@ def run_import(mnemo, parsed: ParsedImport, file_name: str, progress=None, cance
 
 def export_to(mnemo, path: Path, secret=None):
     return mnemo.export(Path(path), Settings.load(mnemo.data_dir).memory_settings(), secret)
+
+
+RESTORE_MARK = "restore-on-start.txt"
+
+
+def request_restore(data_dir: Path, name: str) -> None:
+    """Restore the backup `name` the next time the memory is opened (the app cannot swap the
+    store it has open); the choice is checked now."""
+    from core.backup import find_backup
+
+    chosen = find_backup(Path(data_dir), name)
+    (Path(data_dir) / RESTORE_MARK).write_text(chosen.name + "\n", encoding="utf-8")
+
+
+def cancel_restore(data_dir: Path) -> None:
+    (Path(data_dir) / RESTORE_MARK).unlink(missing_ok=True)
+
+
+def pending_restore(data_dir: Path) -> str | None:
+    mark = Path(data_dir) / RESTORE_MARK
+    return mark.read_text(encoding="utf-8").strip() or None if mark.exists() else None
+
+
+def apply_pending_restore(data_dir: Path, clock) -> str | None:
+    """Before the store opens: carry out a restore the user asked for. Returns its name."""
+    from core.backup import find_backup, restore_store
+
+    name = pending_restore(data_dir)
+    if name is None:
+        return None
+    restore_store(Path(data_dir), find_backup(Path(data_dir), name), clock.now())
+    cancel_restore(data_dir)
+    return name

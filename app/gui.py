@@ -75,7 +75,19 @@ def build_bridge(data_dir: Path, clock: Clock, model_path: Path | None = None):
 
         return switch_model(mnemo, path)
 
-    return MnemoBridge(factory, model_switcher=switch)
+    return MnemoBridge(factory, model_switcher=switch, data_ops=_Lazy("app.data_io"))
+
+
+class _Lazy:
+    """A module imported on first use (app.data_io pulls in numpy: not before the window shows)."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attr)
 
 
 class UpkeepStarter:

@@ -34,6 +34,9 @@ def model_path_for(data_dir: Path, override: Path | None = None) -> Path:
 def build_mnemo(data_dir: Path, clock: Clock, model_path: Path | None = None) -> Mnemo:
     offline_environment()
     ensure_private_dir(Path(data_dir))
+    from .data_io import apply_pending_restore
+
+    apply_pending_restore(Path(data_dir), clock)  # a restore chosen in the app, before the store opens
     settings = Settings.load(data_dir)
     model = LlamaModel(model_path_for(data_dir, model_path))
     return Mnemo(Path(data_dir), clock, MiniLMEmbedder(), model, policy=settings.decay,

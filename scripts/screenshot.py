@@ -6,6 +6,8 @@ stand-ins for the models (tests/fakes.py), so it takes seconds:
 Scenes (all by default; OUT_DIR defaults to .screenshots/):
 - chat: loading.png, chat.png, memories.png, memories_undo.png, quick_capture.png
 - model: missing_model.png and model_chosen.png (after File ▸ Choose Language Model…)
+- data: import_report.png (after File ▸ Import… of a ChatGPT export), export_dialog.png,
+  backups.png
 - life: three weeks of notes, a recall, a pin and the upkeep jobs, then summaries.png,
   summaries_edit.png (the portrait in Edit mode), health.png and health_forgotten.png"""
 from __future__ import annotations
@@ -77,7 +79,8 @@ def pump(app: QApplication, until=lambda: False, seconds: float = 5.0) -> None:
     app.processEvents()
 
 
-def window_for(app, data_dir: Path, model, notes=NOTES, model_switcher=None, setup=None) -> MainWindow:
+def window_for(app, data_dir: Path, model, notes=NOTES, model_switcher=None, setup=None,
+               data_ops=None) -> MainWindow:
     clock = FixedClock(datetime(2026, 5, 1, 9, 0, tzinfo=timezone.utc))
 
     def factory():
@@ -90,7 +93,7 @@ def window_for(app, data_dir: Path, model, notes=NOTES, model_switcher=None, set
             setup(mnemo, clock)
         return mnemo
 
-    bridge = MnemoBridge(factory, model_switcher=model_switcher)
+    bridge = MnemoBridge(factory, model_switcher=model_switcher, data_ops=data_ops)
     window = MainWindow(bridge, "screenshot")
     window.show()
     bridge.start()
@@ -176,6 +179,8 @@ def main(out: Path, scenes: set[str]) -> None:
         model_scene(app, out, tmp)
     if "life" in scenes:
         life_scene(app, out, tmp)
+    if "data" in scenes:
+        data_scene(app, out, tmp)
     print(f"screenshots in {out}")
 
 
@@ -244,9 +249,38 @@ def model_scene(app, out: Path, tmp: Path) -> None:
     broken.close()
 
 
+def data_scene(app, out: Path, tmp: Path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from app import data_io
+    from ui.export_flow import ExportDialog
+
+    window = window_for(app, tmp / "d", Replies(), data_ops=data_io)
+    pump(app, lambda: window.bridge.is_ready)
+    window.importer.start(ROOT / "tests" / "data" / "import_samples" / "chatgpt_conversations.json")
+    pump(app, lambda: window.findChild(QMessageBox, "importReport") is not None, seconds=20)
+    report = window.findChild(QMessageBox, "importReport")
+    pump(app, seconds=0.3)
+    report.grab().save(str(out / "import_report.png"))
+    report.accept()
+    dialog = ExportDialog(window.bridge.keyring_problem(), window)
+    dialog.show()
+    pump(app, seconds=0.3)
+    dialog.grab().save(str(out / "export_dialog.png"))
+    dialog.reject()
+    backups = window.open_backups()
+    backups.back_up_now()
+    pump(app, lambda: backups.list.topLevelItemCount() > 0, seconds=10)
+    pump(app, seconds=0.3)
+    backups.grab().save(str(out / "backups.png"))
+    backups.reject()
+    window.bridge.shutdown()
+    window.close()
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
-    only = {"chat", "model", "life"}
+    only = {"chat", "model", "life", "data"}
     if "--only" in args:
         at = args.index("--only")
         only = set(args[at + 1].split(",")) if at + 1 < len(args) else only

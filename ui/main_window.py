@@ -7,9 +7,12 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from .assets import app_icon
+from .backups_dialog import BackupsDialog
 from .chat_view import PLACEHOLDER, ChatView
+from .export_flow import ExportFlow
 from .guard_view import GuardView
 from .health_view import HealthView
+from .import_flow import ImportFlow
 from .memories_view import MemoriesView
 from .model_chooser import NO_MODEL_PLACEHOLDER, ModelChooser
 from .quick_capture import QuickCaptureDialog
@@ -65,6 +68,8 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
 
         self.model_chooser = ModelChooser(bridge, self)
+        self.importer = ImportFlow(bridge, self)
+        self.exporter = ExportFlow(bridge, self)
         self._build_menus()
         self.chat.notice.connect(self.notify)
         self.memories.notice.connect(self.notify)
@@ -110,9 +115,17 @@ class MainWindow(QMainWindow):
                                          "Move memories between active, fading and forgotten by their retention now")
         self.stop_action = self._action("Stop Answer", None, self.chat.stop, "Stop the answer being written (Esc)")
         self.about_action = self._action("About Mnemo", None, self.about, "About Mnemo")
+        self.backups_action = self._action("Backups…", None, self.open_backups,
+                                           "Back up the memory now, or restore an earlier copy")
+        self.backups_action.setEnabled(self.bridge.can_move_data)
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.importer.action)
+        file_menu.addAction(self.exporter.action)
+        file_menu.addAction(self.exporter.markdown_action)
+        file_menu.addAction(self.backups_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.model_chooser.action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -150,6 +163,11 @@ class MainWindow(QMainWindow):
             self.memories.refresh()
 
     # ------------------------------------------------------------------ actions
+    def open_backups(self) -> BackupsDialog:
+        dialog = BackupsDialog(self.bridge, self)
+        dialog.open()
+        return dialog
+
     def open_quick_capture(self) -> None:
         self.quick_capture.open_capture()
 

@@ -2,7 +2,8 @@
 asking, searching, capturing, editing, switching the language model) runs on a thread pool;
 its results, streamed tokens and errors come back to the GUI thread through one queued signal.
 The calls for forgetting, summaries, the portrait and upkeep jobs are in
-ui/workers_memory_life.py, those for the memory guard in ui/workers_guard.py (mixed in here).
+ui/workers_memory_life.py, those for the memory guard in ui/workers_guard.py, import, export
+and backups in ui/workers_data.py (mixed in here).
 
 Until the store is open, calls are queued and run as soon as it is. While another language
 model loads, questions wait for it (they never run against a half-loaded model)."""
@@ -19,6 +20,7 @@ from core.errors import MnemoError
 
 from .display import error_text
 from .import_guard import use_thread_safe_import
+from .workers_data import DataCalls
 from .workers_guard import GuardCalls
 from .workers_memory_life import MemoryLifeCalls
 
@@ -54,7 +56,7 @@ class AskHandle:
         return self.event.is_set()
 
 
-class MnemoBridge(GuardCalls, MemoryLifeCalls, QObject):
+class MnemoBridge(DataCalls, GuardCalls, MemoryLifeCalls, QObject):
     status = Signal(str)  # what Mnemo is doing, for the status bar
     opened = Signal()  # the store is open: browsing, search and capture work
     open_failed = Signal(str)
@@ -72,8 +74,10 @@ class MnemoBridge(GuardCalls, MemoryLifeCalls, QObject):
     _deliver = Signal(object, object)  # (callback, args) from a worker to the GUI thread
 
     def __init__(self, factory: Callable[[], "Mnemo"], parent: QObject | None = None, threads: int = 4,
-                 model_switcher: ModelSwitcher | None = None):
+                 model_switcher: ModelSwitcher | None = None, data_ops: Any = None):
+        """`data_ops`: import, export and backup operations (app/data_io.py); None hides them."""
         super().__init__(parent)
+        self.data_ops = data_ops
         use_thread_safe_import()  # workers import numpy, lancedb, torch...
         self._factory = factory
         self._switcher = model_switcher

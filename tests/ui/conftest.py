@@ -26,7 +26,7 @@ def make_window(qtbot, tmp_path, clock):
 
     def make(model=None, notes=(), embedder=None, wait=True, has_tray=False, factory=None,
              data_dir=None, conversation_id="test-chat", model_switcher=None, bridge=None, setup=None,
-             policy=None):
+             policy=None, data_ops=None):
         directory = data_dir or tmp_path / f"data{len(made)}"
 
         def build():
@@ -40,7 +40,7 @@ def make_window(qtbot, tmp_path, clock):
                 setup(mnemo)
             return mnemo
 
-        bridge = bridge or MnemoBridge(factory or build, model_switcher=model_switcher)
+        bridge = bridge or MnemoBridge(factory or build, model_switcher=model_switcher, data_ops=data_ops)
         window = MainWindow(bridge, conversation_id, has_tray=has_tray)
         qtbot.addWidget(window)
         made.append(window)

@@ -1,0 +1,138 @@
+"""File ▸ Import… (Ctrl+I): choose a file, give the passphrase when the archive needs one,
+watch the progress (Cancel leaves the memory exactly as it was), read the report."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QStandardPaths, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QProgressDialog
+
+from core.archive_crypto import DecryptError, Passphrase, is_encrypted, needs_passphrase
+from core.errors import MnemoError
+
+from .display import error_text
+from .workers import MnemoBridge
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+FILTERS = ("Everything Mnemo imports (*.mnemo *.zip *.json *.jsonl *.txt *.md);;Mnemo archives (*.mnemo);;"
+           "ChatGPT or Claude exports (*.zip *.json);;JSON Lines (*.jsonl);;Transcripts (*.txt *.md);;All files (*)")
+STAGES = {"Reading": "Reading the file", "Saving": "Saving to memory"}
+
+
+class ImportFlow(QObject):
+    def __init__(self, bridge: MnemoBridge, window: "MainWindow"):
+        super().__init__(window)
+        self.bridge = bridge
+        self.window = window
+        self.handle = None
+        self.progress: QProgressDialog | None = None
+        self.last_report = None
+        self.action = QAction("Import…", window)
+        self.action.setShortcut(QKeySequence("Ctrl+I"))
+        tip = "Bring in a Mnemo archive, a ChatGPT or Claude export, a transcript or JSON Lines"
+        self.action.setStatusTip(tip)
+        self.action.setToolTip(tip)
+        self.action.setEnabled(bridge.can_move_data)
+        self.action.triggered.connect(self.choose)
+
+    def choose(self) -> None:
+        start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
+        path, _ = QFileDialog.getOpenFileName(self.window, "Import into Mnemo", start, FILTERS)
+        if path:
+            self.start(path)
+
+    def start(self, path: str | Path, passphrase: Passphrase | None = None) -> bool:
+        """Import `path`; asks for a passphrase first when the archive needs one. False when
+        the user gave up before it began."""
+        path = Path(path)
+        if passphrase is None and self._needs_passphrase(path):
+            passphrase = self.ask_passphrase(path.name)
+            if passphrase is None:
+                return False
+        self.action.setEnabled(False)
+        self.progress = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 0, self.window)
+        self.progress.setWindowTitle("Importing")
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(0)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.canceled.connect(self.cancel)
+        self.progress.show()
+        self.handle = self.bridge.import_file(path, None, passphrase, self._progress, self._done,
+                                              lambda exc: self._failed(exc, path, passphrase))
+        return True
+
+    def cancel(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+            if self.progress is not None:
+                self.progress.setLabelText("Cancelling… nothing will be changed.")
+
+    def ask_passphrase(self, name: str, again: bool = False) -> Passphrase | None:
+        prompt = ("That passphrase did not open it. Try again:" if again else
+                  f"{name} is encrypted with a passphrase. Passphrase:")
+        while True:
+            text, ok = QInputDialog.getText(self.window, "Encrypted archive", prompt, QLineEdit.EchoMode.Password)
+            if not ok:
+                return None
+            try:
+                return Passphrase(text)
+            except MnemoError as exc:
+                prompt = f"{exc} Passphrase:"
+
+    @staticmethod
+    def _needs_passphrase(path: Path) -> bool:
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(8192)
+            return is_encrypted(head) and needs_passphrase(head)
+        except (OSError, MnemoError):
+            return False  # the import itself says what is wrong with the file
+
+    # ------------------------------------------------------------------ from the worker
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        if self.progress is None or (self.handle is not None and self.handle.cancelled):
+            return
+        self.progress.setLabelText(f"{STAGES.get(stage, stage)}: {done:,} of {total:,}")
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _finish(self) -> None:
+        self.action.setEnabled(self.bridge.can_move_data)
+        self.handle = None
+        if self.progress is not None:
+            self.progress.hide()
+            self.progress.deleteLater()
+            self.progress = None
+
+    def _done(self, report) -> None:
+        self._finish()
+        self.last_report = report
+        lines = report.lines()
+        self.window.notify(lines[0])
+        box = QMessageBox(QMessageBox.Icon.Information, "Import finished", lines[0], QMessageBox.StandardButton.Ok,
+                          self.window)
+        box.setInformativeText("\n".join(lines[1:]))
+        box.setObjectName("importReport")
+        box.open()
+
+    def _failed(self, exc: BaseException, path: Path, passphrase) -> None:
+        cancelled = self.handle is not None and self.handle.cancelled
+        self._finish()
+        if cancelled:
+            self.window.notify("Import cancelled; nothing was changed")
+            return
+        if isinstance(exc, DecryptError) and passphrase is not None and "passphrase is wrong" in str(exc):
+            again = self.ask_passphrase(path.name, again=True)
+            if again is not None:
+                self.start(path, again)
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "Nothing was imported",
+                          f"{path.name} could not be imported.", QMessageBox.StandardButton.Ok, self.window)
+        box.setInformativeText(f"{error_text(exc)}\n\nYour memory was not changed.")
+        box.setObjectName("importError")
+        box.open()
