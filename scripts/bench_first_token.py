@@ -25,7 +25,9 @@ from app.wiring import build_mnemo  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
 from core.prompt import build_messages  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = next((Path(c) for c in (__import__("os").environ.get("MNEMO_SHARED_DATA"), ROOT.parent / "shared" / "data",
+                                 "/work/shared/data") if c and (Path(c) / "locomo").is_dir()),
+              ROOT.parent / "shared" / "data")
 FILLER_TOPICS = ["the weather", "work", "dinner", "a film", "the gym", "my plants", "the train", "a book",
                  "the kids' school", "groceries", "a podcast", "the budget", "a concert", "my bike"]
 

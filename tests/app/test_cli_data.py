@@ -2,7 +2,6 @@
 import json
 import re
 import stat
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +10,7 @@ from core.store import MemoryStore
 from tests.app.test_cli import run_cli
 
 pytestmark = pytest.mark.real
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+from tests.shared_data import SHARED  # noqa: E402
 
 
 def stored(data_dir, clock):

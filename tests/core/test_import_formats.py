@@ -11,7 +11,7 @@ import pytest
 from core.importing import ImportFormatError, read_import
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "import_samples"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+from tests.shared_data import SHARED  # noqa: E402
 
 
 def utc(*args) -> datetime:
