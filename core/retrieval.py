@@ -14,6 +14,7 @@ from .embedder import Embedder
 from .records import RETRIEVABLE_STATES, Kind, Memory
 from .store import MemoryStore
 from .text import terms, terms_many
+from .vector_index import VectorIndex
 
 MODES = ("hybrid", "dense", "bm25")
 # A hit is relevant when it is close in meaning or shares a keyword with the query. Dense
@@ -132,6 +133,7 @@ class Retriever:
         self.keyword_weight = keyword_weight
         self.depth = depth
         self._keywords = KeywordIndex()
+        self.vectors = VectorIndex()
         self._mask_cache: tuple[int, frozenset, np.ndarray] | None = None
 
     def search(
@@ -166,8 +168,9 @@ class Retriever:
         query_terms = terms(query)
         if mode in ("hybrid", "dense"):
             qvec = query_vector if query_vector is not None else self.embedder.embed([query])[0]
-            dense_scores = matrix @ qvec
-            dense_rank = _rank(np.where(allowed, dense_scores, -np.inf), depth, allowed)
+            rows, scores = self.vectors.top(matrix, qvec, allowed, depth, self.store.vector_epoch)
+            dense_rank = {int(row): rank for rank, row in enumerate(rows, start=1)}
+            dense_scores = dict(zip(dense_rank, scores.tolist()))
         if mode in ("hybrid", "bm25"):
             keyword_scores = self._keywords.scores(self.store, ids, query_terms)
             positive = allowed & (keyword_scores > 0)

@@ -75,6 +75,7 @@ class MemoryStore:
         self._meta = None
         self._version = 0  # bumps on every write; lets readers cache derived indexes
         self._content_version = 0  # bumps when texts or the set of rows change (not states)
+        self._vector_epoch = 0  # bumps when rows move or a stored vector is replaced (not on appends)
         self.last_backup: Path | None = None  # the backup taken by a migration on open
         self._columns_cache: tuple[int, dict] | None = None
 
@@ -230,6 +231,11 @@ class MemoryStore:
     @property
     def version(self) -> int:
         return self._version
+
+    @property
+    def vector_epoch(self) -> int:
+        """Changes when rows of `snapshot()` move or a vector is replaced; appends keep it."""
+        return self._vector_epoch
 
     @property
     def content_version(self) -> int:
@@ -546,6 +552,7 @@ class MemoryStore:
                 for memory_id in gone:
                     self._records.pop(memory_id, None)
                 self._version += 1
+                self._vector_epoch += 1
                 self._columns_cache = None
                 self._content_version += 1
             return len(ids)
@@ -602,6 +609,7 @@ class MemoryStore:
                 self._records[m.id] = m.with_changes(vector=None)
                 if m.id in vectors:
                     self._vectors[self._row[m.id]] = vectors[m.id]
+                    self._vector_epoch += 1
                 if old.text != m.text or m.id in vectors:
                     self._content_version += 1
             self._version += 1
