@@ -3,7 +3,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast setup eval-recall eval-guard replay-memorybank bench clean
+.PHONY: run test test-fast setup eval eval-recall eval-qa eval-guard replay-memorybank bench clean
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -17,14 +17,22 @@ test: setup
 test-fast: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not real"
 
+eval: eval-recall eval-qa
+	$(PY) scripts/eval_report.py
+
 eval-recall: setup
-	$(PY) scripts/eval_locomo_recall.py
+	$(PY) scripts/eval_locomo_recall.py --json docs/locomo_recall.json
+
+eval-qa: setup
+	$(PY) scripts/eval_locomo_qa.py --per-conversation 25 --json docs/locomo_qa.json
 
 bench: setup
 	$(PY) scripts/bench_first_token.py
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/bench_startup.py
 	$(PY) scripts/bench_decay.py
 	$(PY) scripts/bench_guard.py
+	$(PY) scripts/bench_retrieval.py
+	$(PY) scripts/bench_capture.py
 
 eval-guard: setup
 	$(PY) scripts/eval_guard.py --json docs/guard_eval.json

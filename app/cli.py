@@ -12,7 +12,7 @@ from core.errors import MnemoError
 from core.records import Memory, Source
 from core.retrieval import Hit
 
-from . import cli_data, cli_guard, cli_upkeep
+from . import cli_data, cli_eval, cli_guard, cli_upkeep
 from .paths import default_data_dir
 
 ADD_SOURCES = ["user", "clipboard", "import", "assistant"]
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_upkeep.add_parsers(sub, common)
     cli_guard.add_parsers(sub, common)
     cli_data.add_parsers(sub, common)
+    cli_eval.add_parsers(sub, common)
     return parser
 
 
@@ -106,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
     clock = _clock(args.now)
     at = parse_instant(args.at) if getattr(args, "at", None) else None
     args.clock, args.data_dir_resolved = clock, args.data_dir or default_data_dir()
+    if args.command == "eval":  # its own stores, not the user's memory
+        return cli_eval.run(args)
     if args.command in cli_data.COMMANDS and not cli_data.needs_store(args):
         return cli_data.COMMANDS[args.command](None, args, _print_json)
     mnemo = build_mnemo(args.data_dir_resolved, clock, args.model)

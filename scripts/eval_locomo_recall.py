@@ -1,7 +1,8 @@
 """LoCoMo turn-level evidence recall: plain dense, plain BM25 and Mnemo's retrieval.
 
-Each of the 10 conversations is stored in its own fresh Mnemo store (real LanceDB, real
-MiniLM), every turn with its speaker and its session's date. For each question of
+Each of the 10 conversations is imported into its own fresh Mnemo store (real LanceDB, real
+MiniLM) through the normal import path (core/importing + core/importer, as `mnemo import`
+does): every turn with its speaker and its session's date as its time. For each question of
 categories 1-4, recall@k = share of its evidence turns found in the top k, averaged.
 Baselines: "dense" = MiniLM cosine on the turn text, "dense+spk" = on "Speaker: text",
 "bm25" = BM25 (Snowball stems, stop words removed) on the turn text.
@@ -26,14 +27,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.wiring import offline_environment  # noqa: E402
-from core.capture import CaptureService  # noqa: E402
+from core.importer import ImportService  # noqa: E402
+from core.importing import read_import  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
 from core.embedder import MiniLMEmbedder  # noqa: E402
 from core.retrieval import Retriever  # noqa: E402
 from core.store import MemoryStore  # noqa: E402
 from core.text import terms, terms_many  # noqa: E402
 
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "locomo" / "locomo10.json"
+DEFAULT_DATA = next((Path(c) / "locomo" / "locomo10.json" for c in (
+    __import__("os").environ.get("MNEMO_SHARED_DATA"), ROOT.parent / "shared" / "data", "/work/shared/data")
+    if c and (Path(c) / "locomo" / "locomo10.json").exists()), ROOT.parent / "shared" / "data" / "locomo" / "locomo10.json")
 KS = (1, 5, 10, 20)
 CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop"}
 
@@ -70,19 +74,18 @@ def evaluate(data_path: Path, limit: int | None) -> dict:
         with tempfile.TemporaryDirectory() as tmp:
             first_date = next(sessions(conv["conversation"]))[0]
             clock = FixedClock(first_date)
-            store = MemoryStore.open(Path(tmp), clock, dim=embedder.dim)
-            capture = CaptureService(store, embedder, clock)
-            dia_of: dict[str, str] = {}
-            plain_texts, spk_texts, plain_dia = [], [], []
-            for when, turns in sessions(conv["conversation"]):
-                clock.set(when)
-                batch = [(t["text"], "user", t["speaker"]) for t in turns]
-                stored = capture.add_turns(batch, conversation_id=conv["sample_id"], source="import:locomo", at=when)
-                for turn, memory in zip(turns, stored):
-                    dia_of[memory.id] = turn["dia_id"]
-                    plain_texts.append(turn["text"])
-                    spk_texts.append(f"{turn['speaker']}: {turn['text']}")
-                    plain_dia.append(turn["dia_id"])
+            store = MemoryStore.open(Path(tmp) / "store", clock, dim=embedder.dim)
+            sample = Path(tmp) / f"{conv['sample_id']}.json"
+            sample.write_text(json.dumps([conv]))
+            parsed = read_import(sample)
+            dia = [t["dia_id"] for _, turns in sessions(conv["conversation"]) for t in turns]
+            assert len(parsed.turns) == len(dia) and not parsed.rejected.total
+            ImportService(store, embedder, clock).run(parsed, sample.name)
+            stored = store.all()  # in the order they were imported: the file's order
+            dia_of = {m.id: d for m, d in zip(stored, dia)}
+            plain_texts = [t.text for t in parsed.turns]
+            spk_texts = [f"{t.speaker}: {t.text}" for t in parsed.turns]
+            plain_dia = dia
             retriever = Retriever(store, embedder)
             plain_vecs = embedder.embed(plain_texts)
             spk_vecs = embedder.embed(spk_texts)
