@@ -171,3 +171,19 @@ def test_without_a_secure_keyring_the_key_is_refused_not_skipped(full, tmp_path)
 def test_short_passphrase_is_refused():
     with pytest.raises(Exception, match="at least 8 characters"):
         Passphrase("short")
+
+
+def test_a_full_disk_during_export_leaves_no_partial_file(full, tmp_path, monkeypatch):
+    from core import exporting
+    from core.errors import MnemoError
+
+    out = tmp_path / "memory.mnemo"
+    out.write_bytes(b"an older export")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(exporting.os, "fsync", full_disk)
+    with pytest.raises(MnemoError, match="No space left on device.*nothing was exported"):
+        full.export(out, SETTINGS)
+    assert out.read_bytes() == b"an older export"  # the previous file is untouched
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
