@@ -5,7 +5,7 @@ import hashlib
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 import numpy as np
@@ -89,12 +89,23 @@ class Memory:
     vector: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def with_changes(self, **changes) -> "Memory":
-        return replace(self, **changes)
+        """A copy with these fields changed. Equivalent to dataclasses.replace (no field
+        has init=False and there is no __post_init__), without its per-call overhead: a
+        sweep copies thousands of records."""
+        unknown = changes.keys() - _MEMORY_FIELDS
+        if unknown:
+            raise TypeError(f"Memory has no field {', '.join(sorted(unknown))}")
+        copy = object.__new__(Memory)
+        object.__setattr__(copy, "__dict__", {**self.__dict__, **changes})
+        return copy
 
     @property
     def when(self) -> float:
         """The time the memory is about: event time when known, else capture time."""
         return self.event_at if self.event_at is not None else self.created_at
+
+
+_MEMORY_FIELDS = frozenset(f.name for f in fields(Memory))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ import json
 import logging
 import threading
 import warnings
-from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 from typing import Callable, Iterable
@@ -626,7 +625,8 @@ class MemoryStore:
 
     def _append_history(self, entries: list[HistoryEntry]) -> None:
         if entries:
-            self._hist.add(pa.Table.from_pylist([asdict(e) for e in entries], schema=HISTORY_SCHEMA))
+            columns = {name: [getattr(e, name) for e in entries] for name in HISTORY_SCHEMA.names}
+            self._hist.add(pa.Table.from_pydict(columns, schema=HISTORY_SCHEMA))
 
 
 def _column_values(records: list[Memory]) -> dict[str, np.ndarray]:

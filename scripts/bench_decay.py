@@ -95,9 +95,13 @@ def main() -> int:
 
         first = forgetting.sweep()  # the store's first sweep: every memory past its threshold moves
         print(f"first sweep, writes {first.changed:,} changes ({_counts(first)}): {first.seconds * 1000:.0f} ms")
-        clock.set(start + timedelta(hours=6))
-        day = forgetting.sweep()
-        print(f"sweep 6 h later, {day.changed:,} changes ({_counts(day)}): {day.seconds * 1000:.0f} ms")
+        routine = []
+        for hours in (6, 12, 18, 24):  # the scheduler sweeps every few hours
+            clock.set(start + timedelta(hours=hours))
+            day = forgetting.sweep()
+            routine.append(day.seconds)
+            print(f"sweep {hours:>2} h later, {day.changed:,} changes ({_counts(day)}): {day.seconds * 1000:.0f} ms")
+        print(f"routine sweep, median of the 4: {statistics.median(routine) * 1000:.0f} ms (target ≤ 200 ms)")
         clock.set(start + timedelta(days=30))
         month = forgetting.sweep()
         print(f"sweep after 30 days away, {month.changed:,} changes ({_counts(month)}): {month.seconds:.1f} s")
