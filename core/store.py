@@ -331,17 +331,7 @@ class MemoryStore:
                 for m in stamped
             ]
         )
-        with self._lock:
-            self._grow(len(self._ids) + len(stamped))
-            for m in stamped:
-                row = len(self._ids)
-                self._vectors[row] = np.asarray(m.vector, dtype=np.float32)
-                self._ids.append(m.id)
-                self._row[m.id] = row
-                self._records[m.id] = m.with_changes(vector=None)
-            self._version += 1
-            self._content_version += 1
-            self._columns_changed(stamped, appended=True)
+        self._mirror_append(stamped)
         return stamped
 
     def apply_import(self, memories: list[Memory], history: list[HistoryEntry], cancel=None,
@@ -380,9 +370,14 @@ class MemoryStore:
             self._undo_import(start)
             raise
         self._meta.delete(f"key = '{PENDING_IMPORT}'")
+        self._mirror_append(memories)
+        return memories
+
+    def _mirror_append(self, written: list[Memory]) -> None:
+        """Records just written to the table join the in-memory mirror (rows, vectors, columns)."""
         with self._lock:
-            self._grow(len(self._ids) + len(memories))
-            for m in memories:
+            self._grow(len(self._ids) + len(written))
+            for m in written:
                 row = len(self._ids)
                 self._vectors[row] = np.asarray(m.vector, dtype=np.float32)
                 self._ids.append(m.id)
@@ -390,8 +385,7 @@ class MemoryStore:
                 self._records[m.id] = m.with_changes(vector=None)
             self._version += 1
             self._content_version += 1
-            self._columns_changed(memories, appended=True)
-        return memories
+            self._columns_changed(written, appended=True)
 
     def _undo_import(self, start: dict) -> None:
         try:

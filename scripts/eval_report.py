@@ -17,8 +17,8 @@ COLOURS = {"dense": "#9aa5b1", "dense+spk": "#6b7c93", "bm25": "#e0a458", "mnemo
 def chart(recall: dict) -> str:
     """Grouped bars: recall@10 per category (and overall) per method, as SVG text."""
     groups = ["overall", *recall["methods"]["mnemo"]["by_category"]]
-    width, height, left, bottom, top = 760, 320, 50, 40, 30
-    plot_w, plot_h = width - left - 150, height - top - bottom
+    width, height, left, bottom, top = 800, 320, 50, 40, 30
+    plot_w, plot_h = width - left - 190, height - top - bottom
     group_w = plot_w / len(groups)
     bar_w = group_w * 0.8 / len(METHODS)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
