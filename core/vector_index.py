@@ -111,6 +111,7 @@ class VectorIndex:
                     n = matrix.shape[0]
                     if built is not None and built.epoch == epoch and built.rows == n:
                         self._worker = None
+                        self._latest = None  # do not keep an outgrown mirror alive
                         return
                 if built is None or built.epoch != epoch or built.rows > n:
                     fresh = _Built(self._empty(matrix), epoch, 0)
@@ -123,6 +124,7 @@ class VectorIndex:
             with self._state:
                 self.error = exc
                 self._worker = None
+                self._latest = None
 
     def _empty(self, matrix: np.ndarray):
         import faiss

@@ -29,6 +29,7 @@ def test_index_gives_the_exact_neighbours_and_follows_the_store():
     allowed[::7] = False  # held back: never returned
     index.top(matrix, matrix[0], allowed, 10)  # starts the build; answered by an exact scan
     assert index.wait(60) and index._built.rows == 3000
+    assert index._latest is None  # the worker lets go of the matrix when it is done
     for q in unit(rng, 20):
         rows, scores = index.top(matrix, q, allowed, 10, epoch=0)
         assert list(rows) == exact(matrix, q, allowed, 10)
