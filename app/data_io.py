@@ -81,7 +81,10 @@ def request_restore(data_dir: Path, name: str) -> None:
     from core.backup import find_backup
 
     chosen = find_backup(Path(data_dir), name)
-    (Path(data_dir) / RESTORE_MARK).write_text(chosen.name + "\n", encoding="utf-8")
+    mark = Path(data_dir) / RESTORE_MARK
+    partial = mark.with_name(mark.name + ".part")
+    partial.write_text(chosen.name + "\n", encoding="utf-8")
+    os.replace(partial, mark)  # a reader sees the old mark or the whole new one
 
 
 def cancel_restore(data_dir: Path) -> None:
@@ -89,8 +92,10 @@ def cancel_restore(data_dir: Path) -> None:
 
 
 def pending_restore(data_dir: Path) -> str | None:
-    mark = Path(data_dir) / RESTORE_MARK
-    return mark.read_text(encoding="utf-8").strip() or None if mark.exists() else None
+    try:  # the mark may be withdrawn (Undo, on a worker thread) while it is read
+        return (Path(data_dir) / RESTORE_MARK).read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
 
 
 def apply_pending_restore(data_dir: Path, clock) -> str | None:

@@ -27,6 +27,23 @@ def test_a_restore_chosen_in_the_app_happens_before_the_next_open(tmp_path, cloc
     m.close()
 
 
+def test_a_restore_withdrawn_while_it_is_being_read_is_simply_not_pending(tmp_path, clock, monkeypatch):
+    d = tmp_path / "d"
+    m = open_mnemo(d, clock)
+    backup = m.backup("manual")
+    m.close()
+    data_io.request_restore(d, backup.name)
+    assert data_io.pending_restore(d) == backup.name
+    assert [p.name for p in d.iterdir() if p.name.startswith(data_io.RESTORE_MARK)] == [data_io.RESTORE_MARK]
+    real_read = type(d).read_text
+
+    def withdrawn_first(path, *a, **k):  # Undo on another thread wins the race
+        data_io.cancel_restore(d)
+        return real_read(path, *a, **k)
+    monkeypatch.setattr(type(d), "read_text", withdrawn_first)
+    assert data_io.pending_restore(d) is None
+
+
 def test_archive_settings_go_to_a_new_memory_only(tmp_path, clock):
     source = open_mnemo(tmp_path / "a", clock)
     source.add_note("a note")
