@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from core.clock import Clock, FixedClock, SystemClock, from_epoch, parse_instant
-from core.decay import decays
 from core.errors import MnemoError
-from core.records import Memory, Source
-from core.retrieval import Hit
+from core.memory.decay import decays
+from core.memory.records import Source
 
 from . import cli_data, cli_eval, cli_guard, cli_upkeep
+from .cli_common import hit_json, lesson_json, memory_json, print_json, short
 from .paths import default_data_dir
 
 ADD_SOURCES = ["user", "clipboard", "import", "assistant"]
@@ -63,29 +62,6 @@ def _clock(now: str | None) -> Clock:
     return FixedClock(parse_instant(now)) if now else SystemClock()
 
 
-def _iso(seconds: float | None) -> str | None:
-    return from_epoch(seconds).isoformat() if seconds is not None else None
-
-
-def memory_json(m: Memory, retention: float | None = None) -> dict:
-    """strength is in days (after `strength` days unreinforced, retention is 37%)."""
-    return {
-        "id": m.id, "text": m.text, "kind": m.kind, "source": m.source, "state": m.state,
-        "role": m.role, "speaker": m.speaker, "conversation_id": m.conversation_id,
-        "created_at": _iso(m.created_at), "event_at": _iso(m.event_at),
-        "importance": round(m.importance, 4), "strength": round(m.strength, 4),
-        "retention": round(retention, 4) if retention is not None else None,
-        "recall_count": m.recall_count, "last_recalled_at": _iso(m.last_recalled_at),
-        "reinforced_at": _iso(m.reinforced_at), "links": list(m.links),
-    }
-
-
-def hit_json(h: Hit) -> dict:
-    return {"id": h.memory.id, "text": h.memory.text, "score": round(h.score, 6), "source": h.memory.source,
-            "kind": h.memory.kind, "created_at": _iso(h.memory.created_at), "retention": round(h.retention, 4),
-            "reason": h.reason}
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -110,15 +86,15 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "eval":  # its own stores, not the user's memory
         return cli_eval.run(args)
     if args.command in cli_data.COMMANDS and not cli_data.needs_store(args):
-        return cli_data.COMMANDS[args.command](None, args, _print_json)
+        return cli_data.COMMANDS[args.command](None, args, print_json)
     mnemo = build_mnemo(args.data_dir_resolved, clock, args.model)
     try:
         if args.command in cli_data.COMMANDS:
-            return cli_data.COMMANDS[args.command](mnemo, args, _print_json)
+            return cli_data.COMMANDS[args.command](mnemo, args, print_json)
         if args.command in cli_upkeep.COMMANDS:
-            return cli_upkeep.COMMANDS[args.command](mnemo, args, _print_json)
+            return cli_upkeep.COMMANDS[args.command](mnemo, args, print_json)
         if args.command in cli_guard.COMMANDS:
-            return cli_guard.COMMANDS[args.command](mnemo, args, _print_json)
+            return cli_guard.COMMANDS[args.command](mnemo, args, print_json)
         return COMMANDS[args.command](mnemo, args, at)
     finally:
         mnemo.close()
@@ -129,7 +105,7 @@ def _add(mnemo, args, at) -> int:
     result = mnemo.add_note(args.text, source=source, at=at)
     memory = result.memory
     if args.json:
-        _print_json({"id": memory.id, "duplicate": result.duplicate, "state": memory.state,
+        print_json({"id": memory.id, "duplicate": result.duplicate, "state": memory.state,
                      "quarantine_reason": memory.guard_reason if memory.state == "quarantined" else None})
     else:
         note = " (already remembered)" if result.duplicate else ""
@@ -150,10 +126,10 @@ def _ask(mnemo, args, at) -> int:
     answer = mnemo.ask(args.question, on_token=show if streaming else None, capture=not args.no_capture,
                        conversation_id="cli")
     if args.json:
-        _print_json({"answer": answer.text, "memories": [hit_json(h) for h in answer.memories],
+        print_json({"answer": answer.text, "memories": [hit_json(h) for h in answer.memories],
                      "flagged": [{"id": f.memory.id, "text": f.memory.text, "reason": f.reason,
                                   "conflicts": list(f.conflicts)} for f in answer.flagged],
-                     "lessons": [cli_guard.lesson_json(lesson) for lesson in answer.lessons]})
+                     "lessons": [lesson_json(lesson) for lesson in answer.lessons]})
         return 0
     print()
     for flag in answer.flagged:
@@ -172,7 +148,7 @@ def _search(mnemo, args, at) -> int:
         raise ValueError("--k must be at least 1")
     hits = mnemo.search(args.query, k=args.k)
     if args.json:
-        _print_json([hit_json(h) for h in hits])
+        print_json([hit_json(h) for h in hits])
     elif not hits:
         print("No memory matches.")
     for i, h in enumerate(hits if not args.json else [], start=1):
@@ -183,7 +159,7 @@ def _search(mnemo, args, at) -> int:
 def _list(mnemo, args, at) -> int:
     records = mnemo.memories()
     if args.json:
-        _print_json([memory_json(m, mnemo.retention(m)) for m in records])
+        print_json([memory_json(m, mnemo.retention(m)) for m in records])
         return 0
     if not records:
         print("No memories yet. Add one with: mnemo add \"...\"")
@@ -192,28 +168,19 @@ def _list(mnemo, args, at) -> int:
         fades = decays(m)
         kept = f"{mnemo.retention(m):>4.0%}" if fades else "   -"
         strength = f"{m.strength:>5.1f}d" if fades else "     -"
-        print(f"{m.id[:8]}  {when}  {m.state:<11} {m.kind:<14} {kept}  {strength}  {_short(m.text, 60)}")
+        print(f"{m.id[:8]}  {when}  {m.state:<11} {m.kind:<14} {kept}  {strength}  {short(m.text, 60)}")
     return 0
 
 
 def _stats(mnemo, args, at) -> int:
     stats = mnemo.stats()
     if args.json:
-        _print_json(stats)
+        print_json(stats)
         return 0
     print(f"{stats['total']} memories ({stats['retrievable']} retrievable)")
     for title, key in (("by kind", "by_kind"), ("by source", "by_source"), ("by state", "by_state")):
         print(f"{title}: " + (", ".join(f"{k} {v}" for k, v in sorted(stats[key].items())) or "-"))
     return 0
-
-
-def _short(text: str, width: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _print_json(value) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 COMMANDS = {"add": _add, "ask": _ask, "search": _search, "list": _list, "stats": _stats}

@@ -8,10 +8,10 @@ import sys
 import threading
 from pathlib import Path
 
-from core.archive_crypto import NoKeyringError, Passphrase
-from core.backup import find_backup, list_backups, restore_store
 from core.errors import InvalidInputError, MnemoError
-from core.importing import FORMATS
+from core.intake.readers import FORMATS
+from core.memory.backup import find_backup, list_backups, restore_store
+from core.transfer.crypto import NoKeyringError, Passphrase
 
 from . import data_io
 

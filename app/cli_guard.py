@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.clock import from_epoch
+from .cli_common import flagged_json, lesson_json, resolve_id
 
 
 def add_parsers(sub, common: argparse.ArgumentParser) -> None:
@@ -16,21 +16,7 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     release.add_argument("id", help="the memory's id (or the first 6+ characters of it)")
 
 
-def flagged_json(memory, reason: str | None = None) -> dict:
-    return {"id": memory.id, "text": memory.text, "reason": reason if reason is not None else memory.guard_reason,
-            "source": memory.source, "state": memory.state, "verdict": memory.guard_verdict,
-            "created_at": from_epoch(memory.created_at).isoformat(), "conflicts": list(memory.links)}
-
-
-def lesson_json(lesson) -> dict:
-    return {"id": lesson.id, "text": lesson.text, "verdict": lesson.guard_verdict,
-            "learnt_from": lesson.links[0] if lesson.links else None,
-            "created_at": from_epoch(lesson.created_at).isoformat()}
-
-
 def guard(mnemo, args, out) -> int:
-    from .cli_upkeep import resolve_id
-
     if args.guard_command == "release":
         memory = mnemo.release(resolve_id(mnemo, args.id))
         if args.json:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from core.errors import InvalidInputError, NotFoundError
+from core.errors import InvalidInputError
+
+from .cli_common import memory_json, resolve_id
 
 ID_ACTIONS = {
     "pin": "keep a memory from ever fading",
@@ -26,20 +28,6 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     for action, text in ID_ACTIONS.items():
         parser = sub.add_parser(action, parents=[common], help=text)
         parser.add_argument("id", help="the memory's id (or the first 6+ characters of it)")
-
-
-def resolve_id(mnemo, given: str) -> str:
-    given = given.strip()
-    if mnemo.store.find(given) is not None:
-        return given
-    if len(given) < 6:
-        raise NotFoundError(f"There is no memory with id {given}; give at least 6 characters of an id.")
-    matches = [m.id for m in mnemo.store.all() if m.id.startswith(given)]
-    if not matches:
-        raise NotFoundError(f"There is no memory with id {given}.")
-    if len(matches) > 1:
-        raise NotFoundError(f"{len(matches)} memories have ids starting with {given}; give more characters.")
-    return matches[0]
 
 
 def decay(mnemo, args, out) -> int:
@@ -67,8 +55,6 @@ def summarize(mnemo, args, out) -> int:
         written = mnemo.summarize()
     overview = mnemo.summarize_global()
     if args.json:
-        from .cli import memory_json
-
         out({"days": [memory_json(m) for m in written], "overview": memory_json(overview) if overview else None})
         return 0
     for m in written:
@@ -83,8 +69,6 @@ def summarize(mnemo, args, out) -> int:
 def portrait(mnemo, args, out) -> int:
     result = mnemo.refresh_portrait()
     if args.json:
-        from .cli import memory_json
-
         out(memory_json(result) if result else None)
     else:
         print(result.text if result else "Nothing is known about you yet: tell Mnemo about yourself first.")

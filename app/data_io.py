@@ -6,14 +6,14 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.archive_crypto import KeyringKey, NoKeyringError, Passphrase, secure_keyring
 from core.errors import MnemoError
+from core.transfer.crypto import KeyringKey, NoKeyringError, Passphrase, secure_keyring
 
 from .settings import FILE_NAME, Settings
 
 if TYPE_CHECKING:  # imported by the GUI at start: the heavy modules only when used
-    from core.importer import ImportReport
-    from core.importing import ParsedImport
+    from core.intake.importer import ImportReport
+    from core.intake.readers import ParsedImport
 
 PASSPHRASE_ENV = "MNEMO_PASSPHRASE"
 
@@ -78,7 +78,7 @@ RESTORE_MARK = "restore-on-start.txt"
 def request_restore(data_dir: Path, name: str) -> None:
     """Restore the backup `name` the next time the memory is opened (the app cannot swap the
     store it has open); the choice is checked now."""
-    from core.backup import find_backup
+    from core.memory.backup import find_backup
 
     chosen = find_backup(Path(data_dir), name)
     mark = Path(data_dir) / RESTORE_MARK
@@ -100,7 +100,7 @@ def pending_restore(data_dir: Path) -> str | None:
 
 def apply_pending_restore(data_dir: Path, clock) -> str | None:
     """Before the store opens: carry out a restore the user asked for. Returns its name."""
-    from core.backup import find_backup, restore_store
+    from core.memory.backup import find_backup, restore_store
 
     name = pending_restore(data_dir)
     if name is None:

@@ -1,7 +1,7 @@
 """Background upkeep on a timetable (APScheduler 3 BackgroundScheduler).
 
 On start, everything missed while the app was closed is caught up (derived from the data,
-see core/maintenance.py). Then the jobs repeat at the intervals in the settings. Each job:
+see core/lifecycle/maintenance.py). Then the jobs repeat at the intervals in the settings. Each job:
 - runs in the scheduler's own threads, never the GUI thread;
 - never runs twice at once (max_instances=1 here, plus the job's own lock in core);
 - after a sleep/resume or a long stall, runs once, not once per missed interval
@@ -17,7 +17,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from core.maintenance import JobResult
+from core.lifecycle.maintenance import JobResult
 from core.mnemo import Mnemo
 
 from .settings import Schedule

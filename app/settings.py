@@ -2,7 +2,7 @@
 
 {
   "model_path": null,                       # a GGUF file the user chose; null = the bundled model
-  "decay": {                                # how memories fade (see core/decay.py)
+  "decay": {                                # how memories fade (see core/memory/decay.py)
     "min_strength_days": 1.0,               #   strength of a memory of importance 0
     "max_strength_days": 15.0,              #   strength of a memory of importance 1
     "recall_growth": 2.0,                   #   a recall multiplies strength by up to this (the full factor when almost forgotten)
@@ -23,9 +23,9 @@ import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from core.decay import DecayPolicy
 from core.errors import MnemoError
-from core.summaries import SummaryOptions
+from core.lifecycle.summaries import SummaryOptions
+from core.memory.decay import DecayPolicy
 
 FILE_NAME = "settings.json"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from core.answering.llm import LlamaModel
 from core.clock import Clock
-from core.embedder import MiniLMEmbedder
-from core.llm import LlamaModel
 from core.mnemo import Mnemo
+from core.recall.embedder import MiniLMEmbedder
 
 from .paths import default_model_path, ensure_private_dir
 from .settings import Settings

@@ -27,3 +27,15 @@ class NotFoundError(MnemoError):
 
 class InvalidInputError(MnemoError):
     """Input that Mnemo refuses (empty text, bad date...)."""
+
+
+class ImportFormatError(InvalidInputError):
+    """The file cannot be imported as it is; nothing was written. The message may quote the
+    file (names, keys): it is kept on one line and short enough to read."""
+
+    def __init__(self, message: str):
+        message = "".join(ch if ch.isprintable() else " " for ch in str(message))
+        message = " ".join(message.split())
+        if len(message) > 400:
+            message = message[:300] + " … " + message[-90:]
+        super().__init__(message)

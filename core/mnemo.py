@@ -7,25 +7,25 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from .answer import Answer, AnswerService
-from .backup import ScheduledBackups
-from .capture import CaptureResult, CaptureService
+from .answering.answer import Answer, AnswerService
+from .answering.llm import ChatModel
+from .answering.prompt import Background
 from .clock import Clock
 from .days import day_of
-from .decay import DecayPolicy
-from .embedder import Embedder
-from .forgetting import Forgetting, Health
-from .guard import MemoryGuard
-from .importer import ImportReport, ImportService
-from .importing import ParsedImport, read_import
-from .llm import ChatModel
-from .maintenance import JobResult, Maintenance
-from .portrait import Portrait
-from .prompt import Background
-from .records import RETRIEVABLE_STATES, Memory, Source, State, base_source
-from .retrieval import Hit, Retriever
-from .store import MemoryStore
-from .summaries import Summaries, SummaryOptions
+from .guard.memory_guard import MemoryGuard
+from .intake.capture import CaptureResult, CaptureService
+from .intake.importer import ImportReport, ImportService
+from .intake.readers import ParsedImport, read_import
+from .lifecycle.forgetting import Forgetting, Health
+from .lifecycle.maintenance import JobResult, Maintenance
+from .lifecycle.portrait import Portrait
+from .lifecycle.summaries import Summaries, SummaryOptions
+from .memory.backup import ScheduledBackups
+from .memory.decay import DecayPolicy
+from .memory.records import RETRIEVABLE_STATES, Memory, Source, State, base_source
+from .memory.store import MemoryStore
+from .recall.embedder import Embedder
+from .recall.retrieval import Hit, Retriever
 
 
 class Mnemo:
@@ -94,12 +94,12 @@ class Mnemo:
         return self.importer.run(parsed, file_name, progress, cancel)
 
     def export(self, path: Path, settings: dict, secret=None):
-        from .exporting import export_archive
+        from .transfer.exporting import export_archive
 
         return export_archive(self.store, self.clock, Path(path), settings, secret)
 
     def export_markdown(self, folder: Path) -> list[Path]:
-        from .exporting import export_markdown
+        from .transfer.exporting import export_markdown
 
         return export_markdown(self.store, Path(folder))
 

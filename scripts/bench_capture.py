@@ -21,11 +21,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from eval_locomo_recall import DEFAULT_DATA  # noqa: E402
+
 from app.wiring import offline_environment  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
-from core.embedder import MiniLMEmbedder  # noqa: E402
 from core.mnemo import Mnemo  # noqa: E402
-from eval_locomo_recall import DEFAULT_DATA  # noqa: E402
+from core.recall.embedder import MiniLMEmbedder  # noqa: E402
 from tests.fakes import ScriptedModel  # noqa: E402
 
 SENTENCES = ["I moved the dentist appointment to Thursday at 3pm", "My sister Anna's birthday is on 12 June",

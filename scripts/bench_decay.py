@@ -24,10 +24,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.clock import FixedClock  # noqa: E402
-from core.decay import DecayPolicy, memory_retention  # noqa: E402
-from core.forgetting import Forgetting  # noqa: E402
-from core.records import Kind, Memory, State, new_id  # noqa: E402
-from core.store import MemoryStore  # noqa: E402
+from core.lifecycle.forgetting import Forgetting  # noqa: E402
+from core.memory.decay import DecayPolicy, memory_retention  # noqa: E402
+from core.memory.records import Kind, Memory, State, new_id  # noqa: E402
+from core.memory.store import MemoryStore  # noqa: E402
 
 
 def populate(store: MemoryStore, n: int, now: float, rng: np.random.Generator) -> None:
@@ -74,7 +74,7 @@ def main() -> int:
         forgetting = Forgetting(store, clock)
 
         def cold():
-            store._version += 1  # as after any write: the columns are rebuilt
+            store._columns_cache = None  # as after a purge: the columns are rebuilt
             forgetting.plan()
 
         warm = timed(forgetting.plan, 7)

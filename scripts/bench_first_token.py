@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.wiring import build_mnemo  # noqa: E402
+from core.answering.prompt import build_messages  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
-from core.prompt import build_messages  # noqa: E402
 
 SHARED = next((Path(c) for c in (__import__("os").environ.get("MNEMO_SHARED_DATA"), ROOT.parent / "shared" / "data",
                                  "/work/shared/data") if c and (Path(c) / "locomo").is_dir()),

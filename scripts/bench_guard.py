@@ -18,11 +18,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from eval_guard import NoModel, shared_data  # noqa: E402
+from eval_locomo_recall import sessions  # noqa: E402
+
 from app.wiring import offline_environment  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
 from core.mnemo import Mnemo  # noqa: E402
-from eval_guard import NoModel, shared_data  # noqa: E402
-from eval_locomo_recall import sessions  # noqa: E402
 
 
 def main() -> int:
@@ -32,7 +33,7 @@ def main() -> int:
                         "consults them)")
     args = parser.parse_args()
     offline_environment()
-    from core.embedder import MiniLMEmbedder
+    from core.recall.embedder import MiniLMEmbedder
 
     embedder = MiniLMEmbedder()
     embedder.load()

@@ -6,7 +6,7 @@ of the same vectors in the same run, with recall@10 against that scan.
 
 Vectors are synthetic (384-d, unit length, 5,000 topics with spread, like sentence
 embeddings; queries are memories with noise added). Figures per size:
-- "vector": core/vector_index.py as the Retriever calls it (exact numpy scan up to 250k
+- "vector": core/recall/vector_index.py as the Retriever calls it (exact numpy scan up to 250k
   memories; beyond, a FAISS inverted-file index over half-precision vectors, built in the
   background, with exact re-scoring); timed once the index is built;
 - "vector, 30% out": the same with a random 30% of the rows held back (forgotten or
@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from core.clock import FixedClock  # noqa: E402
-from core.records import Kind, Memory, new_id  # noqa: E402
-from core.retrieval import Retriever  # noqa: E402
-from core.store import MemoryStore  # noqa: E402
-from core.vector_index import VectorIndex  # noqa: E402
+from core.memory.records import Kind, Memory, new_id  # noqa: E402
+from core.memory.store import MemoryStore  # noqa: E402
+from core.recall.retrieval import Retriever  # noqa: E402
+from core.recall.vector_index import VectorIndex  # noqa: E402
 
 WORDS = ("garden tomatoes train station sister Lisbon dentist card climbing rope book club river run "
          "budget concert kids school podcast bike plants film dinner gym weather work").split()

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from app.wiring import offline_environment  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
+from core.memory.records import State  # noqa: E402
 from core.mnemo import Mnemo  # noqa: E402
-from core.records import State  # noqa: E402
 
 
 def shared_data() -> Path:
@@ -266,14 +266,14 @@ def main() -> int:
         print(f"eval_guard: cannot use the cases file {args.cases}: {exc}", file=sys.stderr)
         return 2
     offline_environment()
-    from core.embedder import MiniLMEmbedder
+    from core.recall.embedder import MiniLMEmbedder
 
     embedder = MiniLMEmbedder()
     embedder.load()
     model = NoModel()
     if not args.no_answers:
         from app.paths import default_model_path
-        from core.llm import LlamaModel
+        from core.answering.llm import LlamaModel
 
         model = LlamaModel(default_model_path())
         model.load()

@@ -85,12 +85,12 @@ def sample(qa: list[dict], per_conversation: int, rng: random.Random) -> list[di
 
 def evaluate(data: Path, model_path: Path | None, per_conversation: int, conversations: int | None,
              progress=print) -> dict:
-    from app.wiring import offline_environment
-    from core.clock import FixedClock
-    from core.embedder import MiniLMEmbedder
-    from core.llm import LlamaModel
-    from core.mnemo import Mnemo
     from app.paths import default_model_path
+    from app.wiring import offline_environment
+    from core.answering.llm import LlamaModel
+    from core.clock import FixedClock
+    from core.mnemo import Mnemo
+    from core.recall.embedder import MiniLMEmbedder
 
     offline_environment()
     embedder = MiniLMEmbedder()

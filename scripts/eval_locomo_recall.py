@@ -1,7 +1,7 @@
 """LoCoMo turn-level evidence recall: plain dense, plain BM25 and Mnemo's retrieval.
 
 Each of the 10 conversations is imported into its own fresh Mnemo store (real LanceDB, real
-MiniLM) through the normal import path (core/importing + core/importer, as `mnemo import`
+MiniLM) through the normal import path (core/intake/readers + core/importer, as `mnemo import`
 does): every turn with its speaker and its session's date as its time. For each question of
 categories 1-4, recall@k = share of its evidence turns found in the top k, averaged.
 Baselines: "dense" = MiniLM cosine on the turn text, "dense+spk" = on "Speaker: text",
@@ -27,12 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.wiring import offline_environment  # noqa: E402
-from core.importer import ImportService  # noqa: E402
-from core.importing import read_import  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
-from core.embedder import MiniLMEmbedder  # noqa: E402
-from core.retrieval import Retriever  # noqa: E402
-from core.store import MemoryStore  # noqa: E402
+from core.intake.importer import ImportService  # noqa: E402
+from core.intake.readers import read_import  # noqa: E402
+from core.memory.store import MemoryStore  # noqa: E402
+from core.recall.embedder import MiniLMEmbedder  # noqa: E402
+from core.recall.retrieval import Retriever  # noqa: E402
 from core.text import terms, terms_many  # noqa: E402
 
 DEFAULT_DATA = next((Path(c) / "locomo" / "locomo10.json" for c in (

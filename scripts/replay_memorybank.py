@@ -75,8 +75,8 @@ def load_probes() -> dict[str, list[str]]:
 
 def replay_user(name: str, user: dict, embedder, model, workdir: Path, probes: list[str] | None) -> UserResult:
     from core.clock import FixedClock
+    from core.memory.records import Kind
     from core.mnemo import Mnemo
-    from core.records import Kind
 
     days = sorted(user["history"])
     clock = FixedClock(datetime.fromisoformat(days[0]).replace(hour=8, tzinfo=timezone.utc))
@@ -132,8 +132,8 @@ def _hobbies() -> dict[str, list[str]]:
 def replay(names: list[str] | None = None, probe: bool = True, embedder=None, model=None) -> list[UserResult]:
     from app.paths import default_model_path
     from app.wiring import offline_environment
-    from core.embedder import MiniLMEmbedder
-    from core.llm import LlamaModel
+    from core.answering.llm import LlamaModel
+    from core.recall.embedder import MiniLMEmbedder
 
     offline_environment()
     users = load_users()

@@ -226,7 +226,7 @@ def chat_scene(app, out: Path, tmp: Path) -> None:
 
 
 def model_scene(app, out: Path, tmp: Path) -> None:
-    from core.llm import LlamaModel
+    from core.answering.llm import LlamaModel
 
     def switch(mnemo, path):  # stands for app.wiring.switch_model
         mnemo.use_model(Replies(delay=0.01))

@@ -18,7 +18,7 @@ def clock():
 @pytest.fixture(scope="session")
 def minilm():
     """The real all-MiniLM-L6-v2 embedder, loaded once per test session."""
-    from core.embedder import MiniLMEmbedder
+    from core.recall.embedder import MiniLMEmbedder
 
     embedder = MiniLMEmbedder()
     embedder.load()
@@ -29,7 +29,7 @@ def minilm():
 def smollm():
     """The real SmolLM2-135M GGUF model through llama-cpp-python, loaded once."""
     from app.paths import default_model_path
-    from core.llm import LlamaModel
+    from core.answering.llm import LlamaModel
 
     model = LlamaModel(default_model_path())
     model.load()

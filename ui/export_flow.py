@@ -9,17 +9,28 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel,
-                               QLineEdit, QMessageBox, QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.archive_crypto import Passphrase
 from core.errors import MnemoError
+from core.transfer.crypto import Passphrase
 
 from .display import error_text
 from .workers import MnemoBridge
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .shell import Shell
 
 PLAIN, KEYRING, PASSPHRASE = "plain", "keyring", "passphrase"
 
@@ -92,7 +103,7 @@ class ExportDialog(QDialog):
 
 
 class ExportFlow(QObject):
-    def __init__(self, bridge: MnemoBridge, window: "MainWindow"):
+    def __init__(self, bridge: MnemoBridge, window: "Shell"):
         super().__init__(window)
         self.bridge = bridge
         self.window = window

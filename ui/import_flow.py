@@ -9,14 +9,14 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QProgressDialog
 
-from core.archive_crypto import DecryptError, Passphrase, is_encrypted, needs_passphrase
 from core.errors import MnemoError
+from core.transfer.crypto import DecryptError, Passphrase, is_encrypted, needs_passphrase
 
 from .display import error_text
 from .workers import MnemoBridge
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .shell import Shell
 
 FILTERS = ("Everything Mnemo imports (*.mnemo *.zip *.json *.jsonl *.txt *.md);;Mnemo archives (*.mnemo);;"
            "ChatGPT or Claude exports (*.zip *.json);;JSON Lines (*.jsonl);;Transcripts (*.txt *.md);;All files (*)")
@@ -24,7 +24,7 @@ STAGES = {"Reading": "Reading the file", "Saving": "Saving to memory"}
 
 
 class ImportFlow(QObject):
-    def __init__(self, bridge: MnemoBridge, window: "MainWindow"):
+    def __init__(self, bridge: MnemoBridge, window: "Shell"):
         super().__init__(window)
         self.bridge = bridge
         self.window = window

@@ -206,6 +206,15 @@ class MainWindow(QMainWindow):
         self.state_label.setToolTip(message)
         self.statusBar().showMessage(message)  # stays until the next notice
 
+    # ------------------------------------------------------------------ the Shell the flows see (ui/shell.py)
+    def show_problem(self, message: str, offer_model: bool = False) -> None:
+        self.tabs.setCurrentWidget(self.chat)
+        self.chat.show_error(message, offer_model=offer_model)
+        self.statusBar().showMessage(message)  # stays until the next notice
+
+    def set_state_tip(self, text: str) -> None:
+        self.state_label.setToolTip(text)
+
     def _ready(self) -> None:
         if self.bridge.model_error:
             self.chat.input.setPlaceholderText(

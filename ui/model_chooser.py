@@ -15,7 +15,7 @@ from .chat_view import PLACEHOLDER
 from .workers import MnemoBridge
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .shell import Shell
 
 FILTERS = "GGUF models (*.gguf);;All files (*)"
 NO_MODEL_PLACEHOLDER = ("Answers need a language model: choose one with File → Choose Language Model… "
@@ -23,7 +23,7 @@ NO_MODEL_PLACEHOLDER = ("Answers need a language model: choose one with File →
 
 
 class ModelChooser(QObject):
-    def __init__(self, bridge: MnemoBridge, window: "MainWindow"):
+    def __init__(self, bridge: MnemoBridge, window: "Shell"):
         super().__init__(window)
         self.bridge = bridge
         self.window = window
@@ -68,12 +68,10 @@ class ModelChooser(QObject):
         message = f"Answers now use {Path(path).name}"
         self.window.chat.model_fixed()
         self.window.chat.show_info(f"{message}.")
-        self.window.state_label.setToolTip(path)
+        self.window.set_state_tip(path)
         self.window.notify(message)
         self.window.chat.input.setPlaceholderText(PLACEHOLDER)
 
     def _failed(self, message: str) -> None:
         self.action.setEnabled(self.bridge.can_switch_model)
-        self.window.tabs.setCurrentWidget(self.window.chat)
-        self.window.chat.show_error(message, offer_model=True)
-        self.window.statusBar().showMessage(message)  # stays until the next notice
+        self.window.show_problem(message, offer_model=True)

@@ -9,7 +9,7 @@ _DAY = re.compile(r"^Day summary, (?P<day>.+?) \((?P<count>[^)]*)\): (?P<body>.*
 _OVERVIEW = re.compile(r"^Overview, (?P<span>.+?) \((?P<count>[^)]*)\): (?P<body>.*)$", re.DOTALL)
 _PORTRAIT = re.compile(r"^Portrait of the user, from what they said (?P<span>[^\n]*?):?\n(?P<body>.*)$", re.DOTALL)
 _OVERVIEW_PIECE = re.compile(r"; (?=\d{1,2} [A-Z][a-z]{2}, )")  # "...; 2 May, note: ..."
-_PIECE = " · "  # core/summaries.py SEPARATOR
+_PIECE = " · "  # core/lifecycle/summaries.py SEPARATOR
 _WHO = {"user: ": "You: ", "assistant: ": "Mnemo: ", "note: ": ""}  # a note is the user's own words
 
 

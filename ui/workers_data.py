@@ -75,7 +75,7 @@ class DataCalls:
 
     def backups(self, on_done: Callback, on_error: Callback = None) -> None:
         """on_done((backups newest first, the name of a restore waiting for the next start))."""
-        from core.backup import list_backups
+        from core.memory.backup import list_backups
 
         ops = self.data_ops
         self.call(lambda mnemo: (list_backups(mnemo.data_dir), ops.pending_restore(mnemo.data_dir)),

@@ -6,7 +6,7 @@ import stat
 import numpy as np
 import pytest
 
-from core.store import MemoryStore
+from core.memory.store import MemoryStore
 from tests.app.test_cli import run_cli
 
 pytestmark = pytest.mark.real

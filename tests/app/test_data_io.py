@@ -87,6 +87,7 @@ def test_bad_settings_in_an_archive_are_refused_before_anything_is_written(tmp_p
     out.write_bytes(buffer.getvalue())
     fresh = open_mnemo(tmp_path / "b", clock)
     import pytest
+
     from core.errors import MnemoError
     with pytest.raises(MnemoError, match="max_strength_days must be a number"):
         data_io.read_for_import(fresh, out, None, None)

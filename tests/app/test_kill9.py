@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from core.clock import FixedClock
+from core.memory.store import PENDING_IMPORT
 from core.mnemo import Mnemo
-from core.store import PENDING_IMPORT
 from tests.fakes import HashEmbedder, ScriptedModel
 
 CHILD = Path(__file__).with_name("kill_child.py")

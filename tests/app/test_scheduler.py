@@ -5,7 +5,7 @@ import pytest
 
 from app.scheduler import UpkeepScheduler, timetable
 from app.settings import Schedule
-from core.records import Kind
+from core.memory.records import Kind
 
 
 def _results_until(predicate):

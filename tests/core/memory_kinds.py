@@ -1,8 +1,8 @@
 """A memory that holds every kind of record and state, for export/import tests."""
 from __future__ import annotations
 
+from core.memory.records import Kind, State
 from core.mnemo import Mnemo
-from core.records import Kind, State
 
 
 def fill(mnemo: Mnemo, clock) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from app.gui import build_parser, main, make_clock
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ["torch", "sentence_transformers", "llama_cpp", "lancedb", "pyarrow", "core.store", "core.mnemo"]
+HEAVY = ["torch", "sentence_transformers", "llama_cpp", "lancedb", "pyarrow", "core.memory.store", "core.mnemo"]
 
 
 def env(**extra) -> dict:

@@ -8,7 +8,7 @@ import threading
 
 from PySide6.QtCore import Qt
 
-from core.decay import DecayPolicy
+from core.memory.decay import DecayPolicy
 from ui.display import when_text
 from ui.health_view import FORGOTTEN_TAB, PINNED_TAB
 from ui.main_window import HEALTH_TAB
@@ -17,7 +17,7 @@ from .helpers import click, click_row, click_tab, memories_of
 
 KEY = "The spare key is in the blue flowerpot"
 SISTER = "My sister Anna lives in Lisbon"
-NOTE_STRENGTH = 1 + 0.7 * 14  # days: a typed note has importance 0.7 (core/capture.py)
+NOTE_STRENGTH = 1 + 0.7 * 14  # days: a typed note has importance 0.7 (core/intake/capture.py)
 
 
 def open_health(qtbot, window):

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from app import data_io
-from core.archive_crypto import MAGIC, Passphrase
+from core.transfer.crypto import MAGIC, Passphrase
 
 LINES = [{"conversation": "porto", "role": "user", "content": "We land in Porto at 9 on Friday",
           "timestamp": "2024-03-01T08:00:00Z"},

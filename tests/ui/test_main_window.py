@@ -6,8 +6,8 @@ import threading
 
 from PySide6.QtCore import Qt
 
+from core.answering.llm import LlamaModel
 from core.errors import StoreError
-from core.llm import LlamaModel
 from tests.fakes import HashEmbedder, ScriptedModel
 from ui.main_window import CHAT_TAB, MEMORIES_TAB
 

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
+from core.answering.llm import LlamaModel
 from core.errors import ModelError
-from core.llm import LlamaModel
 from tests.fakes import ScriptedModel
 
 from .helpers import ask, wait_answered

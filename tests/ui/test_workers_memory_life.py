@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from core.maintenance import JobResult
+from core.lifecycle.maintenance import JobResult
 from core.mnemo import Mnemo
 from tests.fakes import HashEmbedder, ScriptedModel
 from ui.workers import MnemoBridge

@@ -1,0 +1,117 @@
+"""The local language model: a GGUF file run by llama-cpp-python, streamed token by token.
+
+llama.cpp keeps the attention state of the previous prompt and reuses the longest common
+prefix, so prompts are built static-part-first (see core/answering/prompt.py)."""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Iterator, Protocol
+
+from ..errors import ModelError
+
+CHOOSE_ANOTHER = "Choose another GGUF file with --model PATH, or in the app with File → Choose Language Model."
+
+
+class ChatModel(Protocol):
+    def stream_chat(self, messages: list[dict], max_tokens: int, cancel: threading.Event | None) -> Iterator[str]:
+        """Yield the answer's text piece by piece; stop early when `cancel` is set."""
+
+
+def check_model_file(path: Path) -> Path:
+    """Raise ModelError naming the file unless it looks like a readable GGUF model."""
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise ModelError(f"The language model file {path} does not exist. {CHOOSE_ANOTHER}")
+    if not path.is_file():
+        raise ModelError(f"The language model path {path} is a folder, not a GGUF file. {CHOOSE_ANOTHER}")
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:
+        raise ModelError(f"The language model file {path} cannot be read ({exc.strerror}). {CHOOSE_ANOTHER}") from exc
+    if magic != b"GGUF":
+        raise ModelError(f"The file {path} is not a GGUF language model (it does not start with 'GGUF'). {CHOOSE_ANOTHER}")
+    return path
+
+
+class LlamaModel:
+    """A GGUF model loaded lazily (on first use or by `load()` from a background thread)."""
+
+    def __init__(self, path: Path, n_ctx: int = 2048, n_threads: int | None = None, seed: int = 7):
+        self.path = Path(path)
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads or max(1, os.cpu_count() or 1)
+        self.seed = seed
+        self._llama = None
+        self._load_lock = threading.Lock()
+        self._run_lock = threading.Lock()  # one generation at a time: llama state is not shareable
+
+    @property
+    def loaded(self) -> bool:
+        return self._llama is not None
+
+    def load(self) -> None:
+        with self._load_lock:
+            if self._llama is not None:
+                return
+            path = check_model_file(self.path)
+            try:
+                from llama_cpp import Llama
+
+                self._llama = Llama(
+                    model_path=str(path),
+                    n_ctx=self.n_ctx,
+                    n_threads=self.n_threads,
+                    seed=self.seed,
+                    verbose=False,
+                )
+            except Exception as exc:
+                raise ModelError(
+                    f"The language model file {path} could not be loaded ({exc}). It may be damaged or "
+                    f"of a kind this llama.cpp does not support. {CHOOSE_ANOTHER}"
+                ) from exc
+
+    def stream_chat(self, messages: list[dict], max_tokens: int = 200,
+                    cancel: threading.Event | None = None) -> Iterator[str]:
+        self.load()
+        with self._run_lock:
+            chunks = self._llama.create_chat_completion(
+                messages=messages,
+                stream=True,
+                max_tokens=max_tokens,
+                temperature=0.0,
+                top_k=1,
+                repeat_penalty=1.1,
+            )
+            try:
+                for chunk in chunks:
+                    if cancel is not None and cancel.is_set():
+                        break
+                    piece = chunk["choices"][0].get("delta", {}).get("content")
+                    if piece:
+                        yield piece
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()
+
+    @property
+    def parameters(self) -> int | None:
+        """How many weights the model has (decides whether it is trusted to write summaries)."""
+        self.load()
+        try:
+            return int(self._llama._model.n_params())
+        except Exception:  # an older or newer llama-cpp-python without this accessor
+            return None
+
+    def forget_cache(self) -> None:
+        """Drop the cached attention state (the next prompt is processed from scratch)."""
+        if self._llama is not None:
+            with self._run_lock:
+                self._llama.reset()
+
+    def count_tokens(self, text: str) -> int:
+        self.load()
+        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False))

@@ -1,0 +1,170 @@
+"""Importing: turns from other assistants' exports and transcripts, or a whole Mnemo archive,
+merged into the store as one unit.
+
+The file is read and validated completely first (core/intake/readers); then what is already here
+is set aside (same record id, or the same words said by the same side at the same time in
+the same conversation); then the rest is embedded (with progress, cancellable) and written
+in one step that either completes or leaves the store as it was (MemoryStore.apply_import)."""
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ..clock import Clock, to_epoch
+from ..memory.decay import DecayPolicy
+from ..memory.records import HistoryEntry, Kind, Memory, State, content_hash, new_id
+from ..memory.store import Cancelled, MemoryStore
+from ..recall.embedder import Embedder
+from ..recall.retrieval import index_text
+from .capture import default_importance
+from .readers import ParsedImport, Rejected
+
+EMBED_BATCH = 256
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class ImportReport:
+    file: str
+    format: str
+    found: int  # records or turns in the file
+    imported: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    conversations: int = 0
+    rejected: Rejected = field(default_factory=Rejected)
+    settings: dict | None = None  # an archive's settings (the app applies them to an empty store)
+    settings_applied: bool = False
+
+    def lines(self) -> list[str]:
+        what = "records" if self.format == "mnemo" else "messages"
+        out = [f"Imported {self.imported:,} of {self.found:,} {what} from {self.file} ({self.format})"
+               + (f" in {self.conversations:,} conversations." if self.conversations else "."),
+               f"Skipped as already remembered: {self.duplicates:,}."]
+        if self.quarantined:
+            out.append(f"Held back by the guard (see the Guard tab): {self.quarantined:,}.")
+        if self.settings_applied:
+            out.append("Settings taken over from the archive (decay, schedule, summaries).")
+        out.append(f"Rejected: {self.rejected.total:,}" + ("." if not self.rejected.total else ":"))
+        for reason, count in self.rejected.reasons.most_common():
+            out.append(f"  {count:,} × {reason} (e.g. {', '.join(self.rejected.examples[reason])})")
+        return out
+
+    def as_json(self) -> dict:
+        return {"file": self.file, "format": self.format, "found": self.found, "imported": self.imported,
+                "duplicates": self.duplicates, "quarantined": self.quarantined,
+                "conversations": self.conversations, "rejected": self.rejected.total,
+                "rejected_reasons": dict(self.rejected.reasons)}
+
+
+class ImportService:
+    def __init__(self, store: MemoryStore, embedder: Embedder, clock: Clock, policy: DecayPolicy | None = None,
+                 screen: Callable[[Memory], Memory] | None = None,
+                 stored: Callable[[list[Memory]], None] | None = None):
+        self.store = store
+        self.embedder = embedder
+        self.clock = clock
+        self.policy = policy or DecayPolicy()
+        self.screen = screen or (lambda m: m)
+        self.stored = stored or (lambda ms: None)
+
+    def run(self, parsed: ParsedImport, file_name: str, progress: Progress | None = None,
+            cancel: threading.Event | None = None) -> ImportReport:
+        """Raises Cancelled (store unchanged) when `cancel` is set before the end."""
+        progress = progress or (lambda stage, done, total: None)
+        if parsed.archive is not None:
+            memories, history, report = self._from_archive(parsed, file_name)
+        else:
+            memories, history, report = self._from_turns(parsed, file_name)
+        report.rejected = parsed.rejected
+        memories = self._embed(memories, getattr(parsed.archive, "lesson_vectors", {}), progress, cancel)
+        if parsed.archive is None:
+            memories = [self.screen(m) for m in memories]
+            now = to_epoch(self.clock.now())
+            history = [HistoryEntry(new_id(), m.id, now, "import", "created", "", m.state,
+                                    f"imported from {file_name}" + (f"; quarantined: {m.guard_reason}"
+                                                                    if m.state == State.QUARANTINED else ""))
+                       for m in memories]
+        saved = self.store.apply_import(memories, history, cancel,
+                                        lambda done, total: progress("Saving", done, total)) if memories else []
+        report.imported = len(saved)
+        report.quarantined = sum(1 for m in saved if m.state == State.QUARANTINED)
+        report.conversations = len({m.conversation_id for m in saved if m.kind == Kind.TURN})
+        if saved and parsed.archive is None:
+            self.stored(saved)
+        return report
+
+    # ------------------------------------------------------------ external turns
+    def _from_turns(self, parsed: ParsedImport, file_name: str):
+        report = ImportReport(file_name, parsed.format, found=len(parsed.turns) + parsed.rejected.total)
+        seen = Counter(_turn_key(m) for m in self.store.all(kinds=[Kind.TURN]))
+        source = f"import:{file_name}"
+        now = to_epoch(self.clock.now())
+        memories, occurrences = [], Counter()
+        for turn in parsed.turns:
+            at = to_epoch(turn.at) if turn.at is not None else None
+            digest = content_hash(turn.text)
+            key = (turn.conversation_id, turn.role, turn.speaker, digest, at)
+            occurrences[key] += 1
+            if occurrences[key] <= seen[key]:
+                report.duplicates += 1
+                continue
+            importance = default_importance(Kind.TURN, source, turn.role)
+            memories.append(Memory(
+                id=new_id(), text=turn.text, kind=str(Kind.TURN), source=source, created_at=now,
+                role=turn.role, speaker=turn.speaker, conversation_id=turn.conversation_id, event_at=at,
+                importance=importance, strength=self.policy.initial_strength(importance),
+                state=str(State.ACTIVE), content_hash=digest, updated_at=now))
+        return memories, [], report
+
+    # ------------------------------------------------------------ Mnemo archives
+    def _from_archive(self, parsed: ParsedImport, file_name: str):
+        content = parsed.archive
+        report = ImportReport(file_name, "mnemo", found=len(content.memories), settings=content.settings)
+        present = self.store.all()
+        ids = {m.id for m in present}
+        seen = Counter(_turn_key(m) for m in present if m.kind == Kind.TURN)
+        notes = {m.content_hash for m in present if m.kind == Kind.NOTE and m.state != State.DELETED}
+        taken, occurrences = [], Counter()
+        for m in content.memories:
+            duplicate = m.id in ids
+            if not duplicate and m.kind == Kind.TURN:
+                occurrences[_turn_key(m)] += 1
+                duplicate = occurrences[_turn_key(m)] <= seen[_turn_key(m)]
+            elif not duplicate and m.kind == Kind.NOTE:
+                duplicate = m.content_hash in notes
+            if duplicate:
+                report.duplicates += 1
+            else:
+                taken.append(m)
+        kept = {m.id for m in taken}
+        known = {h.id for h in self.store.history()} if kept else set()
+        history = [h for h in content.history if h.memory_id in kept and h.id not in known]
+        return taken, history, report
+
+    def _embed(self, memories: list[Memory], given: dict[str, np.ndarray], progress: Progress,
+               cancel: threading.Event | None) -> list[Memory]:
+        need = [i for i, m in enumerate(memories) if m.id not in given]
+        vectors: dict[int, np.ndarray] = {i: given[m.id] for i, m in enumerate(memories) if m.id in given}
+        progress("Reading", 0, len(need))
+        for start in range(0, len(need), EMBED_BATCH):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("The import was cancelled; nothing was changed.")
+            chunk = need[start:start + EMBED_BATCH]
+            for i, vector in zip(chunk, self.embedder.embed([index_text(memories[i]) for i in chunk])):
+                vectors[i] = vector
+            progress("Reading", start + len(chunk), len(need))
+        return [m.with_changes(vector=vectors[i]) for i, m in enumerate(memories)]
+
+
+def _turn_key(m: Memory) -> tuple:
+    return (m.conversation_id, m.role, m.speaker, m.content_hash, m.event_at)
+
+
+def file_label(path: Path) -> str:
+    return Path(path).name

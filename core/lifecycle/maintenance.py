@@ -1,0 +1,112 @@
+"""Background upkeep: the decay sweep, day summaries, the global summary and the portrait.
+
+Each job is idempotent and decides what to do from the data alone (days with activity but
+no up-to-date summary, a sweep older than its interval...), so catching up after the app
+was closed, the computer slept, or the scheduler's own state was lost is always correct.
+A job never runs twice at once: a second call while one runs returns at once (skipped)."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from ..clock import Clock
+from .forgetting import Forgetting
+from .portrait import Portrait
+from .summaries import Summaries
+
+JOBS = ("decay", "day_summaries", "global_summary", "portrait", "backup")
+log = logging.getLogger(__name__)
+TITLES = {"decay": "Decay sweep", "day_summaries": "Day summaries", "global_summary": "Global summary",
+          "portrait": "Portrait", "backup": "Backup"}
+
+
+@dataclass(frozen=True)
+class JobResult:
+    job: str
+    ran: bool  # False: skipped, the same job was already running
+    changed: int  # memories written or moved
+    seconds: float
+    detail: str
+
+
+class Maintenance:
+    def __init__(self, forgetting: Forgetting, summaries: Summaries, portrait: Portrait, clock: Clock,
+                 sweep_every_hours: float = 6.0, backups=None):
+        """`backups`: a core.memory.backup.ScheduledBackups (None: no scheduled backups)."""
+        self.forgetting = forgetting
+        self.summaries = summaries
+        self.portrait = portrait
+        self.clock = clock
+        self.sweep_every_hours = sweep_every_hours
+        self.backups = backups
+        self._locks = {job: threading.Lock() for job in JOBS}
+        self.listeners: list[Callable[[JobResult], None]] = []
+
+    def due(self) -> list[str]:
+        """The jobs that have work to do now, judged from the data."""
+        due = []
+        last = self.forgetting.last_sweep_at()
+        if last is None or self.clock.now().timestamp() - last >= self.sweep_every_hours * 3600:
+            due.append("decay")
+        if self.summaries.pending_days():
+            due.append("day_summaries")
+        if "day_summaries" in due or self.summaries.global_pending():
+            due.append("global_summary")
+        if self.portrait.pending():
+            due.append("portrait")
+        if self.backups is not None and self.backups.due():
+            due.append("backup")
+        return due
+
+    def catch_up(self, cancel: threading.Event | None = None) -> list[JobResult]:
+        """Run every job that is due, in order (summaries before the overview built on them)."""
+        results = []
+        for job in self.due():
+            if cancel is not None and cancel.is_set():
+                break
+            try:
+                results.append(self.run(job, cancel))
+            except Exception as exc:  # one failing job must not keep the others from running
+                log.exception("upkeep job %s failed", job)
+                results.append(JobResult(job, False, 0, 0.0, f"failed: {exc}"))
+        return results
+
+    def run(self, job: str, cancel: threading.Event | None = None) -> JobResult:
+        if job not in self._locks:
+            raise ValueError(f"unknown job {job!r}; jobs are {', '.join(JOBS)}")
+        lock = self._locks[job]
+        if not lock.acquire(blocking=False):
+            return JobResult(job, False, 0, 0.0, "already running")
+        started = time.perf_counter()
+        try:
+            changed, detail = self._do(job, cancel)
+        finally:
+            lock.release()
+        result = JobResult(job, True, changed, time.perf_counter() - started, detail)
+        for listener in list(self.listeners):
+            listener(result)
+        return result
+
+    def _do(self, job: str, cancel: threading.Event | None) -> tuple[int, str]:
+        if job == "decay":
+            sweep = self.forgetting.sweep()
+            if sweep is None:
+                return 0, "already running"
+            moved = ", ".join(f"{len(ids)} {state}" for state, ids in sweep.changes.items()) or "no change"
+            checked = f"{sweep.checked} memory" if sweep.checked == 1 else f"{sweep.checked} memories"
+            return sweep.changed, f"checked {checked}: {moved}"
+        if job == "day_summaries":
+            written = self.summaries.summarize_pending(cancel=cancel)
+            return len(written), f"{len(written)} day summaries written"
+        if job == "global_summary":
+            pending = self.summaries.global_pending()
+            summary = self.summaries.summarize_global()
+            return int(pending and summary is not None), "overview rewritten" if pending else "overview up to date"
+        if job == "backup":
+            return self.backups.run() if self.backups is not None else (0, "backups are off")
+        pending = self.portrait.pending()
+        self.portrait.refresh()
+        return int(pending), "portrait rewritten" if pending else "portrait up to date"

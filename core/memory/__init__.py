@@ -1,0 +1,8 @@
+"""The ground floor: what a memory is and where it is kept.
+
+Owns the record (`records`), the LanceDB store (`store`, with its tables and schema, the
+in-memory mirror, the history log and the import journal), the one writer thread (`writer`),
+the Ebbinghaus curve (`decay`) and the store's backups (`backup`).
+
+May import: the shared primitives at the top of core (clock, errors, text, days) and nothing
+else of core."""

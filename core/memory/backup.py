@@ -1,0 +1,136 @@
+"""Backups of the memory store: a full copy of DATA_DIR/store in DATA_DIR/backups/NAME.
+Taken before any schema migration and before a restore (kept), and on a schedule (the
+newest N scheduled ones are kept)."""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import InvalidInputError, StoreError
+from .lock import DirectoryLock
+
+BACKUPS = "backups"
+SCHEDULED = "scheduled"
+STAMP = "%Y%m%dT%H%M%S"
+
+
+@dataclass(frozen=True)
+class Backup:
+    name: str
+    path: Path
+    taken_at: datetime
+    label: str
+    bytes: int
+
+
+def backup_store(data_dir: Path, label: str, at: datetime) -> Path:
+    """Copy the store folder to backups/<time>-<label>; returns the copy's folder.
+    A partial copy (e.g. a full disk) is removed and reported, and the store is not touched."""
+    data_dir = Path(data_dir)
+    source = data_dir / "store"
+    target = data_dir / BACKUPS / f"{at.astimezone(timezone.utc).strftime(STAMP)}-{label}"
+    suffix = 1
+    while target.exists():
+        suffix += 1
+        target = target.with_name(f"{target.name.rsplit('~', 1)[0]}~{suffix}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        shutil.copytree(source, target / "store")
+    except OSError as exc:
+        shutil.rmtree(target, ignore_errors=True)
+        raise StoreError(
+            f"Could not back up the memory store to {target} ({exc.strerror or exc}); nothing was changed. "
+            "Free some disk space and open Mnemo again."
+        ) from exc
+    return target
+
+
+def list_backups(data_dir: Path) -> list[Backup]:
+    """Newest first."""
+    folder = Path(data_dir) / BACKUPS
+    found = []
+    for path in folder.iterdir() if folder.is_dir() else []:
+        stamp, _, label = path.name.partition("-")
+        try:
+            taken = datetime.strptime(stamp, STAMP).replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+        if (path / "store").is_dir():
+            size = sum(f.stat().st_size for f in (path / "store").rglob("*") if f.is_file())
+            found.append(Backup(path.name, path, taken, label.split("~")[0], size))
+    return sorted(found, key=lambda b: (b.taken_at, b.name), reverse=True)
+
+
+def find_backup(data_dir: Path, name: str) -> Backup:
+    backups = list_backups(data_dir)
+    matches = [b for b in backups if b.name == name] or [b for b in backups if b.name.startswith(name)]
+    if len(matches) != 1:
+        known = ", ".join(b.name for b in backups[:5]) or "none yet"
+        raise InvalidInputError(f"No single backup is called '{name}' (backups: {known}).")
+    return matches[0]
+
+
+def prune(data_dir: Path, keep: int, label: str = SCHEDULED) -> list[Path]:
+    """Remove all but the newest `keep` backups with this label; the others are kept."""
+    old = [b for b in list_backups(data_dir) if b.label == label][keep:]
+    for b in old:
+        shutil.rmtree(b.path, ignore_errors=True)
+    return [b.path for b in old]
+
+
+def restore_store(data_dir: Path, backup: Backup, at: datetime) -> Path:
+    """Put `backup` in place of the current store (which is first backed up itself, so a
+    restore can be undone). Refused while Mnemo has the store open. Returns the safety backup."""
+    data_dir = Path(data_dir)
+    busy = (f"The memory in {data_dir} is open in Mnemo; quit the app (and any running command) "
+            "before restoring a backup.")
+    with DirectoryLock(data_dir).acquire(busy):
+        return _restore(data_dir, backup, at)
+
+
+def _restore(data_dir: Path, backup: Backup, at: datetime) -> Path:
+    safety = backup_store(data_dir, "before-restore", at)
+    staging = data_dir / ".store-restoring"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        shutil.copytree(backup.path / "store", staging)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise StoreError(f"Could not copy the backup ({exc.strerror or exc}); the memory was not changed.") from exc
+    old = data_dir / ".store-replaced"
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(data_dir / "store", old)
+    os.replace(staging, data_dir / "store")
+    shutil.rmtree(old, ignore_errors=True)
+    return safety
+
+
+def finish_interrupted_restore(data_dir: Path) -> None:
+    """A restore stopped between its two renames (a crash): finish it, or put the old back."""
+    data_dir = Path(data_dir)
+    store, staging, old = data_dir / "store", data_dir / ".store-restoring", data_dir / ".store-replaced"
+    if not store.exists() and old.exists():
+        os.replace(staging if staging.exists() else old, store)
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True) if store.exists() else None
+
+
+class ScheduledBackups:
+    """The backup job: a copy every `every_hours`, the newest `keep` kept."""
+
+    def __init__(self, store, clock, every_hours: float = 24.0, keep: int = 7):
+        self.store, self.clock, self.every_hours, self.keep = store, clock, every_hours, keep
+
+    def due(self) -> bool:
+        if len(self.store) == 0:
+            return False
+        latest = next((b for b in list_backups(self.store.data_dir) if b.label == SCHEDULED), None)
+        return latest is None or (self.clock.now() - latest.taken_at).total_seconds() >= self.every_hours * 3600
+
+    def run(self) -> tuple[int, str]:
+        path = self.store.backup(SCHEDULED)
+        removed = prune(self.store.data_dir, self.keep)
+        return 1, f"backed up to {path.name}" + (f"; {len(removed)} older removed" if removed else "")

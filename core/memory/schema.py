@@ -1,0 +1,94 @@
+"""The on-disk shape of the memory store: table schemas, row conversion and the
+migrations from older schema versions (each taken only after a backup, see core/memory/backup.py)."""
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+
+import numpy as np
+import pyarrow as pa
+
+from .records import Memory
+
+SCHEMA_VERSION = 2
+MEMORIES = "memories"
+HISTORY = "history"
+META = "meta"
+
+SCALAR_FIELDS = [f.name for f in fields(Memory) if f.name != "vector"]
+
+
+def memory_schema(dim: int) -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field("id", pa.string(), nullable=False),
+            pa.field("text", pa.string(), nullable=False),
+            pa.field("kind", pa.string(), nullable=False),
+            pa.field("source", pa.string(), nullable=False),
+            pa.field("created_at", pa.float64(), nullable=False),
+            pa.field("role", pa.string()),
+            pa.field("speaker", pa.string()),
+            pa.field("conversation_id", pa.string()),
+            pa.field("event_at", pa.float64()),
+            pa.field("importance", pa.float32()),
+            pa.field("strength", pa.float32()),
+            pa.field("last_recalled_at", pa.float64()),
+            pa.field("recall_count", pa.int32()),
+            pa.field("state", pa.string()),
+            pa.field("guard_verdict", pa.string()),
+            pa.field("guard_reason", pa.string()),
+            pa.field("content_hash", pa.string()),
+            pa.field("updated_at", pa.float64()),
+            *V2_FIELDS,
+            pa.field("vector", pa.list_(pa.float32(), dim)),
+        ]
+    )
+
+
+V2_FIELDS = [pa.field("reinforced_at", pa.float64()), pa.field("links", pa.string())]
+
+HISTORY_SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("memory_id", pa.string(), nullable=False),
+        pa.field("at", pa.float64(), nullable=False),
+        pa.field("actor", pa.string()),
+        pa.field("action", pa.string()),
+        pa.field("from_state", pa.string()),
+        pa.field("to_state", pa.string()),
+        pa.field("reason", pa.string()),
+    ]
+)
+
+META_SCHEMA = pa.schema([pa.field("key", pa.string()), pa.field("value", pa.string())])
+
+
+def to_row(m: Memory) -> dict:
+    row = {name: getattr(m, name) for name in SCALAR_FIELDS}
+    row["kind"] = str(m.kind)
+    row["state"] = str(m.state)
+    row["source"] = str(m.source)
+    row["links"] = json.dumps(list(m.links)) if m.links else ""
+    row["vector"] = np.asarray(m.vector, dtype=np.float32).tolist()
+    return row
+
+
+def from_columns(columns: dict[str, list], i: int) -> Memory:
+    values = {name: columns[name][i] for name in SCALAR_FIELDS}
+    values["links"] = tuple(json.loads(values["links"])) if values.get("links") else ()
+    return Memory(**values)
+
+
+def migrate(memories_table, from_version: int, initial_strength_sql: str, now: float) -> None:
+    """Bring the memories table from `from_version` up to SCHEMA_VERSION, in place. Each
+    step can be run again after an interruption (the version is written only at the end)."""
+    if from_version < 2:
+        # v2: decay counts from `reinforced_at`; summaries link to what they summarise;
+        # strength is now in days, set from importance (v1 stored 1.0 for everything).
+        # v1 had no forgetting, so every memory starts its curve at the upgrade: nothing is
+        # forgotten merely because Mnemo was updated.
+        present = set(memories_table.schema.names)
+        missing = [f for f in V2_FIELDS if f.name not in present]
+        if missing:
+            memories_table.add_columns(missing)
+        memories_table.update(values_sql={"strength": initial_strength_sql, "reinforced_at": repr(float(now))})
