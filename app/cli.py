@@ -10,11 +10,12 @@ from core.errors import MnemoError
 from core.memory.decay import decays
 from core.memory.records import Source
 
-from . import cli_data, cli_eval, cli_guard, cli_upkeep
+from . import cli_data, cli_eval, cli_guard, cli_store, cli_upkeep
 from .cli_common import hit_json, lesson_json, memory_json, print_json, short
 from .paths import default_data_dir
 
 ADD_SOURCES = ["user", "clipboard", "import", "assistant"]
+DAMAGED = 3  # exit status: the command ran, but the memory store is damaged (read-only)
 
 
 def _globals(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -27,6 +28,8 @@ def _globals(parser: argparse.ArgumentParser, suppress: bool) -> None:
                         help="a GGUF language model file (default: the bundled SmolLM2-135M)")
     parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS if suppress else False,
                         help="print machine-readable JSON")
+    parser.add_argument("--wait", type=float, default=default, metavar="SECONDS",
+                        help="when another Mnemo is using the memory, wait up to this long for it (default 0.5)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_guard.add_parsers(sub, common)
     cli_data.add_parsers(sub, common)
     cli_eval.add_parsers(sub, common)
+    cli_store.add_parsers(sub, common)
     return parser
 
 
@@ -87,15 +91,24 @@ def run(args: argparse.Namespace) -> int:
         return cli_eval.run(args)
     if args.command in cli_data.COMMANDS and not cli_data.needs_store(args):
         return cli_data.COMMANDS[args.command](None, args, print_json)
-    mnemo = build_mnemo(args.data_dir_resolved, clock, args.model)
+    wait = args.wait if args.wait is not None else 0.5
+    if wait < 0:
+        raise ValueError("--wait must be 0 seconds or more")
+    mnemo = build_mnemo(args.data_dir_resolved, clock, args.model, wait=wait)
     try:
+        if args.command in cli_store.COMMANDS:
+            return cli_store.COMMANDS[args.command](mnemo, args, print_json)
+        if mnemo.store.damage:
+            print(f"mnemo: warning: {mnemo.store.damage_message}", file=sys.stderr)
         if args.command in cli_data.COMMANDS:
-            return cli_data.COMMANDS[args.command](mnemo, args, print_json)
-        if args.command in cli_upkeep.COMMANDS:
-            return cli_upkeep.COMMANDS[args.command](mnemo, args, print_json)
-        if args.command in cli_guard.COMMANDS:
-            return cli_guard.COMMANDS[args.command](mnemo, args, print_json)
-        return COMMANDS[args.command](mnemo, args, at)
+            status = cli_data.COMMANDS[args.command](mnemo, args, print_json)
+        elif args.command in cli_upkeep.COMMANDS:
+            status = cli_upkeep.COMMANDS[args.command](mnemo, args, print_json)
+        elif args.command in cli_guard.COMMANDS:
+            status = cli_guard.COMMANDS[args.command](mnemo, args, print_json)
+        else:
+            status = COMMANDS[args.command](mnemo, args, at)
+        return DAMAGED if mnemo.store.damage and status == 0 else status
     finally:
         mnemo.close()
 

@@ -33,11 +33,36 @@ def default_model_path() -> Path:
     return Path(dist.locate_file(DEFAULT_MODEL_FILE))
 
 
+MNEMO_ENTRIES = {"store", "settings.json", "backups", "store.lock"}
+
+
 def ensure_private_dir(path: Path) -> Path:
-    """Create the data directory readable by the user only."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        path.chmod(0o700)
-    except OSError:
-        pass
-    return path
+    """The data folder. A new one is created readable by the user only; one that already holds
+    a Mnemo memory is used as it is; an empty folder of the user's becomes private; any other
+    folder (one holding other files, or someone else's) is refused: Mnemo never changes the
+    permissions of a folder others use."""
+    from core.errors import InvalidInputError
+
+    path = Path(path).expanduser()
+    if not path.exists():
+        try:
+            path.mkdir(parents=True, mode=0o700)
+        except OSError as exc:
+            raise InvalidInputError(f"Mnemo cannot create its data folder {path} ({exc.strerror}).") from None
+        return path
+    if not path.is_dir():
+        raise InvalidInputError(f"{path} is a file, not a folder; give Mnemo a folder of its own for its memory.")
+    names = {p.name for p in path.iterdir()}
+    if names & MNEMO_ENTRIES:
+        return path
+    mine = not hasattr(os, "getuid") or path.stat().st_uid == os.getuid()
+    if not names and mine:
+        try:
+            path.chmod(0o700)
+        except OSError:
+            pass
+        return path
+    why = "belongs to someone else" if not mine else "already holds other files"
+    raise InvalidInputError(
+        f"{path} {why}; Mnemo keeps its memory in a folder of its own, readable by you only. "
+        f"Give a new or empty folder instead, e.g. {path / 'mnemo'}.")

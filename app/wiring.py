@@ -31,7 +31,7 @@ def model_path_for(data_dir: Path, override: Path | None = None) -> Path:
     return Path(chosen) if chosen else default_model_path()
 
 
-def build_mnemo(data_dir: Path, clock: Clock, model_path: Path | None = None) -> Mnemo:
+def build_mnemo(data_dir: Path, clock: Clock, model_path: Path | None = None, wait: float = 0.5) -> Mnemo:
     offline_environment()
     ensure_private_dir(Path(data_dir))
     from .data_io import apply_pending_restore
@@ -42,7 +42,7 @@ def build_mnemo(data_dir: Path, clock: Clock, model_path: Path | None = None) ->
     return Mnemo(Path(data_dir), clock, MiniLMEmbedder(), model, policy=settings.decay,
                  summary_options=settings.summaries, sweep_every_hours=settings.schedule.sweep_every_hours,
                  backup_every_hours=settings.schedule.backup_every_hours,
-                 backups_kept=settings.schedule.backups_kept)
+                 backups_kept=settings.schedule.backups_kept, wait=wait)
 
 
 def switch_model(mnemo: Mnemo, path: Path) -> Path:

@@ -13,6 +13,15 @@ class StoreVersionError(StoreError):
     """The store was written by a newer Mnemo."""
 
 
+class StoreDamagedError(StoreError):
+    """The store does not hold what was saved (a missing table, a rolled-back version, a
+    record that does not match its checksum). `problems` names each thing found."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = list(problems or [])
+
+
 class ModelError(MnemoError):
     """The language model file is missing, unreadable or not a GGUF model."""
 

@@ -32,14 +32,15 @@ class Mnemo:
     def __init__(self, data_dir: Path, clock: Clock, embedder: Embedder, model: ChatModel,
                  policy: DecayPolicy | None = None, summary_options: SummaryOptions | None = None,
                  sweep_every_hours: float = 6.0, guard: bool = True, backup_every_hours: float | None = None,
-                 backups_kept: int = 7):
-        """`guard`: screen clipboard and imported records and check answers (A-MemGuard)."""
+                 backups_kept: int = 7, wait: float = 0.5):
+        """`guard`: screen clipboard and imported records and check answers (A-MemGuard).
+        `wait`: seconds to wait for another Mnemo to let go of the data directory."""
         self.data_dir = Path(data_dir)
         self.clock = clock
         self.embedder = embedder
         self.model = model
         self.policy = policy or DecayPolicy()
-        self.store = MemoryStore.open(self.data_dir, clock, dim=embedder.dim)
+        self.store = MemoryStore.open(self.data_dir, clock, dim=embedder.dim, wait=wait)
         self.guard = MemoryGuard(self.store, embedder, clock, self._path_writer, enabled=guard)
         self.capture = CaptureService(self.store, embedder, clock, self.policy, screen=self.guard.screen,
                                      stored=self.guard.stored)

@@ -39,13 +39,32 @@ def backup_store(data_dir: Path, label: str, at: datetime) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         shutil.copytree(source, target / "store")
-    except OSError as exc:
+    except (OSError, shutil.Error) as exc:
         shutil.rmtree(target, ignore_errors=True)
-        raise StoreError(
-            f"Could not back up the memory store to {target} ({exc.strerror or exc}); nothing was changed. "
-            "Free some disk space and open Mnemo again."
-        ) from exc
+        raise StoreError(f"Could not back up the memory store to {target} ({copy_failure(exc)}); nothing was "
+                         "changed. Free some disk space and try again.") from None
     return target
+
+
+def copy_failure(exc: BaseException) -> str:
+    """Why a copy failed, in a few words: shutil.Error lists every file that failed."""
+    errors = exc.args[0] if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) else []
+    reasons = [str(e[2]) for e in errors if len(e) == 3] or [getattr(exc, "strerror", None) or str(exc)]
+    if any("No space left" in r or "[Errno 28]" in r for r in reasons) or getattr(exc, "errno", None) == 28:
+        return "the disk is full"
+    first = reasons[0]
+    first = first.split("] ", 1)[-1].split(":", 1)[0] if "[Errno" in first else first[:120]
+    return first + (f", and {len(errors) - 1:,} more files" if len(errors) > 1 else "")
+
+
+def newest_good_backup(data_dir: Path, dim: int = 384) -> str | None:
+    """The name of the newest backup whose store passes the check (None when there is none)."""
+    from .check import inspect
+
+    for backup in list_backups(data_dir):
+        if not inspect(backup.path / "store", dim):
+            return backup.name
+    return None
 
 
 def list_backups(data_dir: Path) -> list[Backup]:
@@ -125,8 +144,8 @@ class ScheduledBackups:
         self.store, self.clock, self.every_hours, self.keep = store, clock, every_hours, keep
 
     def due(self) -> bool:
-        if len(self.store) == 0:
-            return False
+        if len(self.store) == 0 or self.store.damage:
+            return False  # a backup of a damaged store would push the good ones out
         latest = next((b for b in list_backups(self.store.data_dir) if b.label == SCHEDULED), None)
         return latest is None or (self.clock.now() - latest.taken_at).total_seconds() >= self.every_hours * 3600
 

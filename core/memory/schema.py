@@ -8,9 +8,10 @@ from dataclasses import fields
 import numpy as np
 import pyarrow as pa
 
+from .integrity import CHECKED_FIELDS, record_checksum
 from .records import Memory
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MEMORIES = "memories"
 HISTORY = "history"
 META = "meta"
@@ -40,12 +41,15 @@ def memory_schema(dim: int) -> pa.Schema:
             pa.field("content_hash", pa.string()),
             pa.field("updated_at", pa.float64()),
             *V2_FIELDS,
+            *V3_FIELDS,
             pa.field("vector", pa.list_(pa.float32(), dim)),
         ]
     )
 
 
 V2_FIELDS = [pa.field("reinforced_at", pa.float64()), pa.field("links", pa.string())]
+# v3: a checksum of each record's content and vector (core/memory/integrity.py)
+V3_FIELDS = [pa.field("checksum", pa.string())]
 
 HISTORY_SCHEMA = pa.schema(
     [
@@ -69,7 +73,9 @@ def to_row(m: Memory) -> dict:
     row["state"] = str(m.state)
     row["source"] = str(m.source)
     row["links"] = json.dumps(list(m.links)) if m.links else ""
-    row["vector"] = np.asarray(m.vector, dtype=np.float32).tolist()
+    vector = np.asarray(m.vector, dtype=np.float32)
+    row["checksum"] = record_checksum(row, vector)
+    row["vector"] = vector.tolist()
     return row
 
 
@@ -92,3 +98,16 @@ def migrate(memories_table, from_version: int, initial_strength_sql: str, now: f
         if missing:
             memories_table.add_columns(missing)
         memories_table.update(values_sql={"strength": initial_strength_sql, "reinforced_at": repr(float(now))})
+    if from_version < 3:
+        # v3: every record carries the checksum of its content and vector
+        if "checksum" not in set(memories_table.schema.names):
+            memories_table.add_columns(V3_FIELDS)
+        table = memories_table.to_arrow()
+        if table.num_rows:
+            columns = {name: table.column(name).to_pylist() for name in CHECKED_FIELDS}
+            vectors = table.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
+            vectors = vectors.reshape(table.num_rows, -1)
+            sums = [record_checksum({name: columns[name][i] for name in CHECKED_FIELDS}, vectors[i])
+                    for i in range(table.num_rows)]
+            update = pa.table({"id": table.column("id"), "checksum": pa.array(sums, pa.string())})
+            memories_table.merge_insert("id").when_matched_update_all().execute(update)

@@ -1,35 +1,42 @@
 """The memory store: one data directory, its LanceDB tables (core/memory/tables.py), the
-in-memory mirror of the records (core/memory/mirror.py) and the history of every change
-(core/memory/history.py). All writes go through one SerialWriter; each updates the table,
-the history and the mirror, in that order."""
+in-memory mirror of the records (core/memory/mirror.py), the history of every change
+(core/memory/history.py) and the ledger of what it must contain (core/memory/integrity.py).
+
+All writes (core/memory/writes.py) go through one SerialWriter, each as one unit: the ledger
+is marked pending, the table, the history and the mirror are updated, and the ledger records
+the new state; a write that fails half-way is rolled back. Opening checks the store against
+the ledger and every record against its checksum: a damaged store is opened read-only and
+says what is wrong (`damage`), and nothing new is written on top of it."""
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, TypeVar
 
 import numpy as np
 import pyarrow as pa
 
 from ..clock import Clock
-from ..errors import MnemoError, NotFoundError, StoreError
-from .backup import backup_store, finish_interrupted_restore
+from ..errors import MnemoError, NotFoundError, StoreDamagedError, StoreError
+from .backup import backup_store, finish_interrupted_restore, newest_good_backup
+from .check import damage_message, damaged_rows, inspect, unreadable
 from .history import HistoryLog
+from .integrity import DamageFound, Ledger, compare
 from .journal import PENDING_IMPORT, Cancelled, ImportJournal
 from .lock import LOCK_FILE, DirectoryLock, in_use
 from .mirror import STATE_CODES, Mirror
-from .records import HistoryEntry, Memory, new_id
+from .records import HistoryEntry, Memory
 from .schema import SCHEMA_VERSION, to_row
-from .tables import Tables, id_filter, open_error
+from .tables import Tables
 from .writer import SerialWriter
+from .writes import RecordWrites
 
 __all__ = ["Cancelled", "LOCK_FILE", "MemoryStore", "PENDING_IMPORT", "STATE_CODES"]
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-Guard = Callable[[Memory], bool] | None
 
-
-class MemoryStore:
+class MemoryStore(RecordWrites):
     """Open with `MemoryStore.open(data_dir, clock, dim)`; close with `close()`."""
 
     def __init__(self, data_dir: Path, clock: Clock, dim: int):
@@ -39,24 +46,28 @@ class MemoryStore:
         self._writer = SerialWriter()
         self._mirror = Mirror(dim)
         self._tables = Tables(self.data_dir / "store", dim)
+        self._ledger = Ledger(self._tables.db_dir)
         self._history: HistoryLog | None = None
         self._journal = ImportJournal(self._tables)
         self._dir_lock: DirectoryLock | None = None
         self.last_backup: Path | None = None  # the backup taken by a migration on open
+        self.damage: list[str] = []  # what is wrong with the store (it is read-only while not empty)
+        self._damage_text = ""
 
     # ---------------------------------------------------------------- opening
     @classmethod
-    def open(cls, data_dir: Path, clock: Clock, dim: int = 384) -> "MemoryStore":
+    def open(cls, data_dir: Path, clock: Clock, dim: int = 384, wait: float = 0.5) -> "MemoryStore":
+        """`wait`: seconds to wait for another Mnemo to let go of the data directory."""
         store = cls(data_dir, clock, dim)
-        store._open()
+        store._open(wait)
         return store
 
-    def _open(self) -> None:
+    def _open(self, wait: float) -> None:
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise StoreError(f"Cannot create the data directory {self.data_dir}: {exc.strerror}.") from exc
-        self._dir_lock = DirectoryLock(self.data_dir).acquire(in_use(self.data_dir))
+        self._dir_lock = DirectoryLock(self.data_dir, timeout=wait).acquire(in_use(self.data_dir))
         try:
             finish_interrupted_restore(self.data_dir)
             self._tables.db_dir.mkdir(exist_ok=True, mode=0o700)
@@ -67,16 +78,46 @@ class MemoryStore:
 
     def _open_tables(self) -> None:
         try:
-            version = self._tables.open()
-            self._history = HistoryLog(self._tables.history)
-            self._journal.recover()
-            if version < SCHEMA_VERSION:
-                self._migrate(version)
-            self._mirror.load(*self._tables.read_memories())
-        except StoreError:
+            self._verify_and_load()
+        except DamageFound as found:
+            raise self._damaged(found.problems, fatal=True) from None
+        except (StoreError, Cancelled):
             raise
-        except Exception as exc:  # lance raises a variety of OSError/ValueError/RuntimeError
-            raise open_error(self._tables.db_dir, exc) from exc
+        except Exception as exc:  # lance raises OSError/ValueError/RuntimeError with its own internals
+            log.debug("opening the store failed", exc_info=True)
+            raise self._damaged([unreadable(self._tables.db_dir, exc)], fatal=True) from None
+
+    def _verify_and_load(self) -> None:
+        try:
+            recorded = self._ledger.load()
+        except (ValueError, KeyError, TypeError):
+            recorded = None
+            self.damage.append("its integrity record (integrity.json) cannot be read")
+        version, fresh = self._tables.open(has_ledger=self._ledger.exists())
+        self._history = HistoryLog(self._tables.history)
+        legacy = version < SCHEMA_VERSION
+        actual = self._tables.states()
+        if recorded is not None:
+            self.damage += compare(recorded, actual)
+        elif not legacy and not fresh and not self.damage and any(t.rows for t in actual.values()):
+            self.damage.append("its integrity record (integrity.json) is missing")
+        if not self.damage:
+            if recorded is not None and recorded.pending is not None:
+                log.warning("rolling back a write that did not finish (tables back to %s)", recorded.pending)
+                self._tables.roll_back(recorded.pending)
+            self._journal.recover()
+            if legacy:
+                self._migrate(version)
+        records, vectors, broken = self._tables.read_memories()
+        if broken:
+            self.damage.append(damaged_rows(broken))
+        self._mirror.load(records, vectors)
+        self._history.rows = self._tables.history.count_rows()
+        if self.damage:
+            self.mark_damaged(self.damage)
+            log.info("%s", self._damage_text)
+        else:
+            self._ledger.commit(self._tables.states(self._history.rows, len(self._mirror.ids)))
 
     def _migrate(self, version: int) -> None:
         """Upgrade an older store in place, after copying it to backups/."""
@@ -88,6 +129,11 @@ class MemoryStore:
                         f"{policy.max_strength_days - policy.min_strength_days}")
         self._tables.migrate(version, strength_sql, self.clock.now().timestamp())
 
+    def _damaged(self, problems: list[str], fatal: bool) -> StoreDamagedError:
+        good = newest_good_backup(self.data_dir, self.dim)
+        return StoreDamagedError(damage_message(self.data_dir, problems, fatal, good, readable=not fatal),
+                                 problems)
+
     def _release_lock(self) -> None:
         if self._dir_lock is not None:
             self._dir_lock.release()
@@ -96,6 +142,11 @@ class MemoryStore:
     @property
     def schema_version(self) -> int:
         return SCHEMA_VERSION
+
+    @property
+    def damage_message(self) -> str:
+        """The sentence that says what is wrong and what to do ("" when the store is sound)."""
+        return self._damage_text
 
     def close(self) -> None:
         self._writer.close()
@@ -123,6 +174,7 @@ class MemoryStore:
         return self._tables.meta_value(key, default)
 
     def set_meta(self, key: str, value: str) -> None:
+        self._refuse_if_damaged()
         self._writer.run(lambda: self._tables.set_meta(key, value))
 
     def get(self, memory_id: str) -> Memory:
@@ -173,190 +225,86 @@ class MemoryStore:
             return records, self.history(), lessons
         return self._writer.run(read)
 
+    # ---------------------------------------------------------------- checking and copying
+    def check(self) -> list[str]:
+        """Read the store back from disk, between two writes, and say what is wrong ([] if
+        nothing). What it finds makes the store read-only, as if it had been found on open."""
+        problems = self._writer.run(lambda: inspect(self._tables.db_dir, self.dim))
+        if problems:
+            self.mark_damaged(problems)
+        return problems
+
+    def mark_damaged(self, problems: list[str]) -> None:
+        self.damage = list(problems)
+        self._damage_text = str(self._damaged(problems, fatal=False))
+
     def backup(self, label: str) -> Path:
-        """Copy the store to backups/ between two writes (nothing is half-written)."""
-        return self._writer.run(lambda: backup_store(self.data_dir, label, self.clock.now()))
+        """Copy the store to backups/ between two writes (nothing is half-written), after
+        checking it: a copy of a damaged store is refused."""
+        self._refuse_if_damaged()
 
-    # ---------------------------------------------------------------- writes
-    def add(self, memories: list[Memory], actor: str, reason: str) -> list[Memory]:
-        """Store new memories (each must carry a vector) and record their creation."""
-        if not memories:
-            return []
-        self._check_vectors(memories)
-        return self._writer.run(lambda: self._add(memories, actor, reason))
+        def copy() -> Path:
+            problems = inspect(self._tables.db_dir, self.dim)
+            if problems:
+                self.mark_damaged(problems)
+                raise StoreDamagedError("No backup was taken. " + self._damage_text, problems)
+            return backup_store(self.data_dir, label, self.clock.now())
+        return self._writer.run(copy)
 
-    def _add(self, memories: list[Memory], actor: str, reason: str) -> list[Memory]:
-        now = self.clock.now().timestamp()
-        stamped = [m.with_changes(updated_at=now) for m in memories]
-        self._tables.memories.add(self._arrow(stamped))
-        self._history.append([HistoryEntry(new_id(), m.id, now, actor, "created", "", m.state, reason)
-                              for m in stamped])
-        self._mirror.append(stamped)
-        return stamped
+    def repair(self):
+        """Keep what is readable of a damaged store (core/memory/repair.py)."""
+        from .repair import repair
 
-    def apply_import(self, memories: list[Memory], history: list[HistoryEntry], cancel=None,
-                     progress: Callable[[int, int], None] | None = None, batch: int = 2000) -> list[Memory]:
-        """Write validated records (each with its vector, stored exactly as given) and their
-        history as one unit: after an error, a cancel (`cancel.is_set()`) or a crash half-way
-        the store is as it was before (core/memory/journal.py). Nothing else is written meanwhile."""
-        self._check_vectors(memories)
-        return self._writer.run(lambda: self._apply_import(memories, history, cancel, progress, batch))
+        return repair(self)
 
-    def _apply_import(self, memories, history, cancel, progress, batch) -> list[Memory]:
-        start = self._journal.begin()
-        try:
-            for i in range(0, len(memories), batch):
-                _check_cancel(cancel)
-                chunk = memories[i:i + batch]
-                self._tables.memories.add(self._arrow(chunk))
-                if progress is not None:
-                    progress(i + len(chunk), len(memories))
-            for i in range(0, len(history), 10 * batch):
-                self._history.append(history[i:i + 10 * batch])
-            _check_cancel(cancel)
-        except MnemoError:
-            self._journal.undo(start)
-            raise
-        except Exception as exc:
-            self._journal.undo(start)
-            raise StoreError(f"The import could not be written ({type(exc).__name__}: {exc}); nothing was changed. "
-                             "Check the free disk space and try again.") from exc
-        except BaseException:
-            self._journal.undo(start)
-            raise
-        self._journal.finish()
-        self._mirror.append(memories)
-        return memories
-
-    def set_state(self, memory_ids: list[str], state: str, actor: str, reason: str,
-                  only_if: Guard = None) -> list[Memory]:
-        """Move memories to `state`. `only_if(record)` is checked on the writer thread, against
-        the record as it is at the moment of writing: a memory the user changed meanwhile (a
-        pin, a delete) is left alone."""
-        for memory_id in memory_ids:
-            self.get(memory_id)  # raises NotFoundError before anything is written
-        return self._writer.run(lambda: self._set_state(memory_ids, state, actor, reason, only_if))
-
-    def _set_state(self, memory_ids: list[str], state: str, actor: str, reason: str,
-                   only_if: Guard = None) -> list[Memory]:
-        now = self.clock.now().timestamp()
-        records = self._mirror.records
-        current = [records[i] for i in dict.fromkeys(memory_ids) if i in records]
-        changing = [m for m in current if m.state != state and (only_if is None or only_if(m))]
-        if not changing:
-            return []
-        self._tables.memories.update(where=id_filter([m.id for m in changing]),
-                                     values={"state": str(state), "updated_at": now})
-        self._history.append([HistoryEntry(new_id(), m.id, now, actor, "state", m.state, state, reason)
-                              for m in changing])
-        changed = [m.with_changes(state=str(state), updated_at=now) for m in changing]
-        self._mirror.replace(changed)
-        return changed
-
-    def reinforce(self, memory_ids: list[str], strengths: dict[str, float], actor: str, reason: str) -> None:
-        """These memories were used in an answer: count the recall, set the grown strength
-        and restart their forgetting clock."""
-        records = self._mirror.records
-        ids = [i for i in dict.fromkeys(memory_ids) if i in records]
-        if not ids:
-            return
-
+    def compact(self) -> None:
+        """Merge the tables' small files and drop their old versions (what a purge deleted
+        leaves the disk with them). Runs as one write."""
         def write() -> None:
-            now = self.clock.now().timestamp()
-            updated = [records[i].with_changes(
-                recall_count=records[i].recall_count + 1, last_recalled_at=now, reinforced_at=now,
-                strength=float(strengths.get(i, records[i].strength)), updated_at=now) for i in ids]
-            self._rewrite(updated, [HistoryEntry(new_id(), m.id, now, actor, "recalled", m.state, m.state, reason)
-                                    for m in updated])
-        self._writer.run(write)
+            for table in (self._tables.memories, self._tables.history, self._tables.meta):
+                self._tables.compact(table)
+        self._write(write, "the compaction")
 
-    def restore(self, memory_ids: list[str], state: str, actor: str, reason: str,
-                only_if: Guard = None) -> list[Memory]:
-        """Set `state` and restart the forgetting clock (restore, unpin). `only_if` as in set_state."""
-        for memory_id in memory_ids:
-            self.get(memory_id)
+    # ---------------------------------------------------------------- one write at a time
+    def _write(self, fn: Callable[[], T], what: str) -> T:
+        """Run `fn` on the writer thread as one unit (see the module docstring)."""
+        self._refuse_if_damaged()
+        return self._writer.run(lambda: self._transaction(fn, what))
 
-        def write() -> list[Memory]:
-            now = self.clock.now().timestamp()
-            records = self._mirror.records
-            old = [records[i] for i in dict.fromkeys(memory_ids)
-                   if i in records and (only_if is None or only_if(records[i]))]
-            if not old:
-                return []
-            updated = [m.with_changes(state=str(state), reinforced_at=now, updated_at=now) for m in old]
-            self._rewrite(updated, [HistoryEntry(new_id(), m.id, now, actor, "state", m.state, str(state), reason)
-                                    for m in old])
-            return updated
-        return self._writer.run(write)
+    def _transaction(self, fn: Callable[[], T], what: str) -> T:
+        self._refuse_if_damaged()
+        before = self._tables.versions()
+        rows = self._history.rows
+        self._ledger.begin(before)
+        try:
+            result = fn()
+        except BaseException as exc:
+            self._undo(before, rows)
+            if isinstance(exc, MnemoError) or not isinstance(exc, Exception):
+                raise
+            raise StoreError(write_failure(what, exc)) from exc
+        self._ledger.commit(self._tables.states(self._history.rows, len(self._mirror.ids)))
+        return result
 
-    def set_guard(self, memory_id: str, verdict: str, reason: str, links: tuple[str, ...] = (),
-                  state: str | None = None, actor: str = "guard", only_if: Guard = None) -> Memory | None:
-        """Record the guard's verdict on a memory (and optionally move it to `state`): why it
-        was quarantined, excluded or released, and the memories it conflicted with."""
-        self.get(memory_id)
+    def _undo(self, before: dict[str, int], history_rows: int) -> None:
+        try:
+            self._tables.roll_back(before)
+            self._history.rows = history_rows
+            self._ledger.commit(self._tables.states(history_rows, len(self._mirror.ids)))
+        except Exception as exc:  # e.g. the disk is still full: the next open rolls it back from the ledger
+            log.error("could not roll back a failed write now (%s); it is rolled back when the store opens next", exc)
+            self.damage = ["a write failed half-way and could not be undone yet (it is undone when Mnemo "
+                           "opens the store next)"]
+            self._damage_text = ("The memory store could not finish a write and is read-only until Mnemo opens it "
+                                 "again; nothing that was saved is lost. Free some disk space, then restart Mnemo.")
 
-        def write() -> Memory | None:
-            old = self._mirror.records.get(memory_id)
-            if old is None or (only_if is not None and not only_if(old)):
-                return None
-            now = self.clock.now().timestamp()
-            new = old.with_changes(guard_verdict=verdict, guard_reason=reason, links=tuple(links),
-                                   state=str(state or old.state), updated_at=now)
-            self._rewrite([new], [HistoryEntry(new_id(), new.id, now, actor, f"guard:{verdict}", old.state,
-                                               new.state, reason)])
-            return new
-        return self._writer.run(write)
-
-    def upsert(self, memory: Memory, actor: str, reason: str) -> Memory:
-        """Store `memory` (with its vector) under its id: add it, or rewrite the record with
-        that id (a regenerated summary keeps its id, state and pin)."""
-        self._check_vectors([memory])
-
-        def write() -> Memory:
-            old = self._mirror.records.get(memory.id)
-            if old is None:
-                return self._add([memory], actor, reason)[0]
-            now = self.clock.now().timestamp()
-            new = memory.with_changes(state=old.state, created_at=old.created_at, updated_at=now)
-            self._rewrite([new], [HistoryEntry(new_id(), new.id, now, actor, "revised", old.state, new.state, reason)],
-                          vectors={new.id: np.asarray(memory.vector, dtype=np.float32)})
-            return new
-        return self._writer.run(write)
-
-    def purge(self, memory_ids: list[str], actor: str, reason: str, only_if: Guard = None) -> int:
-        """Remove memories for good: their rows, and the old table versions that still held
-        their text (their history keeps a 'purged' entry without the text)."""
-        def write() -> int:
-            records = self._mirror.records
-            ids = [i for i in dict.fromkeys(memory_ids) if i in records and (only_if is None or only_if(records[i]))]
-            if not ids:
-                return 0
-            now = self.clock.now().timestamp()
-            self._tables.memories.delete(id_filter(ids))
-            self._tables.compact(self._tables.memories)
-            self._history.append([HistoryEntry(new_id(), i, now, actor, "purged", records[i].state, "", reason)
-                                  for i in ids])
-            self._mirror.remove(set(ids))
-            return len(ids)
-        return self._writer.run(write)
-
-    # ---------------------------------------------------------------- helpers
-    def _rewrite(self, records: list[Memory], history: list[HistoryEntry],
-                 vectors: dict[str, np.ndarray] | None = None) -> None:
-        """Replace whole records (one atomic merge on the id). Writer thread only."""
-        full = self._mirror.with_vectors(records, vectors)
-        # update only: a record another process purged meanwhile must not come back
-        self._tables.memories.merge_insert("id").when_matched_update_all().execute(self._arrow(full))
-        self._history.append(history)
-        self._mirror.replace(records, vectors)
+    def _refuse_if_damaged(self) -> None:
+        if self.damage:
+            raise StoreDamagedError("Nothing was saved. " + (self._damage_text or "The memory store is damaged."),
+                                    self.damage)
 
     def _arrow(self, memories: list[Memory]) -> pa.Table:
         return pa.Table.from_pylist([to_row(m) for m in memories], schema=self._tables.memories.schema)
-
-    def _check_vectors(self, memories: list[Memory]) -> None:
-        for m in memories:
-            if m.vector is None or np.asarray(m.vector).shape != (self.dim,):
-                raise ValueError(f"memory {m.id} has no {self.dim}-dimensional vector")
 
     # ---------------------------------------------------------------- for tests and tools
     @property
@@ -384,6 +332,11 @@ class MemoryStore:
         self._mirror.columns_cache = value
 
 
-def _check_cancel(cancel) -> None:
-    if cancel is not None and cancel.is_set():
-        raise Cancelled("The import was cancelled; nothing was changed.")
+def write_failure(what: str, exc: BaseException) -> str:
+    """The sentence for a write the disk or the files refused (nothing was changed)."""
+    text = str(exc)
+    if "No space left" in text or getattr(exc, "errno", None) == 28 or "[Errno 28]" in text:
+        return (f"The disk is full: {what} was not saved, and nothing was changed. Free some disk space and "
+                "try again.")
+    reason = getattr(exc, "strerror", None) or "the store's files refused the write"
+    return f"{what[0].upper() + what[1:]} could not be saved ({reason}); nothing was changed."

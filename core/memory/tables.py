@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..errors import StoreError, StoreVersionError
+from .integrity import CHECKED_FIELDS, DamageFound, TableState, bad_vectors, record_checksum
 from .records import Memory
 from .schema import (
     HISTORY,
@@ -38,17 +39,31 @@ class Tables:
         self.history = None
         self.meta = None
 
-    def open(self) -> int:
-        """Connect and open (or create) the three tables; returns the schema version found."""
+    def open(self, has_ledger: bool, create: bool = True) -> tuple[int, bool]:
+        """Connect and open the three tables; returns (schema version found, fresh). A new
+        store gets its tables here; an older one gets those its version lacked. In a store
+        of this version a missing table is damage (DamageFound), never silently recreated.
+        With `create` False nothing is written (a backup being checked)."""
         import lancedb
 
         self.db = lancedb.connect(str(self.db_dir))
         existing = set(self._names())
+        fresh = not existing and not has_ledger
+        if fresh and not create:
+            raise DamageFound(["it holds no memory store"], fatal=True)
+        if META not in existing and not fresh:
+            raise DamageFound(["the meta table (it holds the schema version) is missing"], fatal=True)
         self.meta = self._open_or_create(META, META_SCHEMA, existing)
-        version = self._check_version(fresh=MEMORIES not in existing)
-        self.memories = self._open_or_create(MEMORIES, memory_schema(self.dim), existing)
-        self.history = self._open_or_create(HISTORY, HISTORY_SCHEMA, existing)
-        return version
+        version = self._check_version(fresh)
+        legacy = version < SCHEMA_VERSION
+        for name in (MEMORIES, HISTORY):
+            if name not in existing and not (fresh or legacy):
+                raise DamageFound([f"the {name} table is missing"], fatal=True)
+        if create or MEMORIES in existing:
+            self.memories = self._open_or_create(MEMORIES, memory_schema(self.dim), existing)
+        if create or HISTORY in existing:
+            self.history = self._open_or_create(HISTORY, HISTORY_SCHEMA, existing)
+        return version, fresh
 
     def _names(self) -> list[str]:
         lister = getattr(self.db, "list_tables", None)
@@ -66,16 +81,36 @@ class Tables:
         meta = {r["key"]: r["value"] for r in self.meta.to_arrow().to_pylist()}
         if "schema_version" not in meta:
             if not fresh:
-                raise StoreError(
-                    f"The memory store in {self.db_dir.parent} has no schema version; it was not written by Mnemo.")
+                raise DamageFound(["the meta table holds no schema version"], fatal=True)
             self.meta.add([{"key": "schema_version", "value": str(SCHEMA_VERSION)}])
             return SCHEMA_VERSION
-        version = int(meta["schema_version"])
+        try:
+            version = int(meta["schema_version"])
+        except ValueError:
+            raise DamageFound(["the schema version in the meta table is not a number"], fatal=True) from None
         if version > SCHEMA_VERSION:
             raise StoreVersionError(
                 f"The memory store in {self.db_dir.parent} was written by a newer Mnemo (schema {version}; "
                 f"this version reads up to {SCHEMA_VERSION}). Update Mnemo to open it.")
         return version
+
+    def states(self, history_rows: int | None = None, memory_rows: int | None = None) -> dict[str, TableState]:
+        """The memories and history tables' versions and row counts now (counted when not given)."""
+        history = (TableState(self.history.version, self.history.count_rows() if history_rows is None else history_rows)
+                   if self.history is not None else TableState(0, 0))
+        return {MEMORIES: TableState(self.memories.version,
+                                     self.memories.count_rows() if memory_rows is None else memory_rows),
+                HISTORY: history}
+
+    def versions(self) -> dict[str, int]:
+        return {MEMORIES: self.memories.version, HISTORY: self.history.version}
+
+    def roll_back(self, versions: dict[str, int]) -> None:
+        """Put the memories and history tables back to these versions (as new versions)."""
+        for name, table in ((MEMORIES, self.memories), (HISTORY, self.history)):
+            want = versions.get(name)
+            if want is not None and table.version != want:
+                table.restore(want)
 
     def migrate(self, version: int, strength_sql: str, now: float) -> None:
         """Upgrade an older store in place (the caller has backed it up)."""
@@ -83,16 +118,30 @@ class Tables:
         self.meta.update(where="key = 'schema_version'", values={"value": str(SCHEMA_VERSION)})
 
     # ---------------------------------------------------------------- reading everything
-    def read_memories(self) -> tuple[list[Memory], np.ndarray]:
-        """Every record in table order (without vectors) and the vectors as one matrix."""
-        table = self.memories.to_arrow()
+    def read_memories(self) -> tuple[list[Memory], np.ndarray, list[str]]:
+        """Every sound record in table order (without vectors), their vectors as one matrix,
+        and the ids of the records left out because their checksum or vector is wrong."""
+        try:
+            table = self.memories.to_arrow()
+        except Exception as exc:  # lance's decoders: name the table, not the library's source file
+            raise DamageFound([file_problem("memories", exc)], fatal=True) from None
         n = table.num_rows
         vectors = np.zeros((n, self.dim), dtype=np.float32)
         if n:
             flat = table.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
             vectors[:] = flat.reshape(n, self.dim)
         columns = {name: table.column(name).to_pylist() for name in SCALAR_FIELDS}
-        return [from_columns(columns, i) for i in range(n)], vectors
+        sums = table.column("checksum").to_pylist() if "checksum" in table.schema.names else [None] * n
+        bad = bad_vectors(vectors)
+        good, broken = [], []
+        for i in range(n):
+            values = {name: columns[name][i] for name in CHECKED_FIELDS}
+            if bad[i] or (sums[i] is not None and sums[i] != record_checksum(values, vectors[i])):
+                broken.append(columns["id"][i])
+            else:
+                good.append(i)
+        records = [from_columns(columns, i) for i in good]
+        return records, vectors[good] if broken else vectors, broken
 
     # ---------------------------------------------------------------- meta
     def meta_value(self, key: str, default: str | None = None) -> str | None:
@@ -131,3 +180,15 @@ def quote(value: str) -> str:
 def id_filter(ids: list[str]) -> str:
     return "id IN (" + ", ".join(f"'{quote(i)}'" for i in ids) + ")"
 
+
+
+def file_problem(table: str, exc: BaseException) -> str:
+    """A phrase for a table that could not be read, naming its file when the error gives it."""
+    import re
+
+    match = re.search(r"((?:memories|history|meta)\.lance/[\w./-]+)", str(exc))
+    if match:
+        return f"its file {match.group(1).rstrip('.')} is missing or damaged"
+    if "not found" in str(exc).lower() or isinstance(exc, FileNotFoundError):
+        return f"a data file of the {table} table is missing"
+    return f"a data file of the {table} table is damaged (it cannot be decoded)"

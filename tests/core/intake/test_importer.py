@@ -89,7 +89,7 @@ def test_a_failure_half_way_leaves_the_store_as_it_was(mnemo, tmp_path, monkeypa
     def broken(entries):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(mnemo.store._history, "append", broken)  # the rows are written, then the disk fills
-    with pytest.raises(StoreError, match="No space left on device.*nothing was changed"):
+    with pytest.raises(StoreError, match="disk is full.*nothing was changed"):
         mnemo.import_parsed(parsed, path.name)
     monkeypatch.undo()
     assert ({m.id: m for m in mnemo.store.all()}, len(mnemo.store.history())) == before

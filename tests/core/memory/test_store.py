@@ -5,6 +5,7 @@ import pytest
 
 from core.errors import NotFoundError, StoreError, StoreVersionError
 from core.memory.records import Memory, State, content_hash, new_id
+from core.memory.schema import SCHEMA_VERSION
 from core.memory.store import MemoryStore
 
 
@@ -97,9 +98,9 @@ def _write_v1_store(data_dir, memories):
     import lancedb
     import pyarrow as pa
 
-    from core.memory.schema import META_SCHEMA, V2_FIELDS, memory_schema
+    from core.memory.schema import META_SCHEMA, V2_FIELDS, V3_FIELDS, memory_schema
 
-    v2_names = {f.name for f in V2_FIELDS}
+    v2_names = {f.name for f in V2_FIELDS + V3_FIELDS}
     schema = pa.schema([f for f in memory_schema(384) if f.name not in v2_names])
     db = lancedb.connect(str(data_dir / "store"))
     rows = []
@@ -116,7 +117,7 @@ def test_older_store_is_backed_up_then_migrated_without_losing_a_record(tmp_path
     _write_v1_store(tmp_path, old)
     store = MemoryStore.open(tmp_path, clock)
     try:
-        assert store.meta("schema_version") == "2"
+        assert store.meta("schema_version") == str(SCHEMA_VERSION)
         assert store.last_backup is not None and (store.last_backup / "store").is_dir()
         for m in old:
             got = store.get(m.id)
@@ -185,7 +186,7 @@ def test_a_migration_cut_short_is_finished_on_the_next_open(tmp_path, clock):
     table = lancedb.connect(str(tmp_path / "store")).open_table("memories")
     migrate(table, 1, "8.0", 0.0)  # the process died before the version was written
     store = MemoryStore.open(tmp_path, clock)
-    assert store.meta("schema_version") == "2" and [m.text for m in store.all()] == ["keep me"]
+    assert store.meta("schema_version") == str(SCHEMA_VERSION) and [m.text for m in store.all()] == ["keep me"]
     store.close()
 
 

@@ -1,0 +1,159 @@
+"""Knowing that the store holds what was saved.
+
+- Every record carries a checksum of its content and its vector (`record_checksum`, in the
+  `checksum` column); vectors must be finite and of unit length (`bad_vectors`).
+- The ledger (DATA_DIR/store/integrity.json) records what the store must contain: the
+  version and row count of the memories and history tables after the last acknowledged
+  write. Before each write it is marked `pending` with the versions from before, so a write
+  cut short (a crash, a full disk) is rolled back as a whole on the next open, and a table
+  that went back in time (a deleted manifest), lost rows or vanished is noticed instead of
+  being served, or written over, silently.
+
+Checksums guard against damage, not against someone who rewrites the files on purpose
+(they could recompute them); that is what encryption at rest is for."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+LEDGER = "integrity.json"
+LEDGER_FORMAT = 1
+NORM_TOLERANCE = 1e-3
+CHECKED_FIELDS = ("id", "text", "kind", "source", "role", "speaker", "conversation_id", "created_at", "event_at",
+                  "content_hash")
+
+
+def record_checksum(values: dict, vector) -> str:
+    """A checksum of the record's content (the fields that are written once) and its vector."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update("\x1f".join(_canonical(values.get(name)) for name in CHECKED_FIELDS).encode("utf-8", "surrogatepass"))
+    h.update(np.ascontiguousarray(vector, dtype="<f4").tobytes())
+    return h.hexdigest()
+
+
+def _canonical(value) -> str:
+    if value is None:
+        return "\x00"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(float(value))  # 5 and 5.0 are the same time
+    return str(value)
+
+
+def bad_vectors(vectors: np.ndarray) -> np.ndarray:
+    """Rows that are not finite or not of unit length."""
+    if len(vectors) == 0:
+        return np.zeros(0, dtype=bool)
+    finite = np.isfinite(vectors).all(axis=1)
+    norms = np.linalg.norm(np.where(np.isfinite(vectors), vectors, 0.0), axis=1)
+    return ~finite | (np.abs(norms - 1.0) > NORM_TOLERANCE)
+
+
+class DamageFound(Exception):
+    """What is wrong with a store (phrases); `fatal` when nothing of it can be served."""
+
+    def __init__(self, problems: list[str], fatal: bool = False):
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
+        self.fatal = fatal
+
+
+@dataclass
+class TableState:
+    version: int
+    rows: int
+
+    def as_json(self) -> dict:
+        return {"version": self.version, "rows": self.rows}
+
+
+@dataclass
+class LedgerState:
+    tables: dict[str, TableState] = field(default_factory=dict)
+    pending: dict[str, int] | None = None  # versions before a write that has not finished
+    writes: int = 0
+
+
+class Ledger:
+    """The record of what the store must contain, written atomically (temp file, rename)."""
+
+    def __init__(self, db_dir: Path):
+        self.path = Path(db_dir) / LEDGER
+        self.state: LedgerState | None = None
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def load(self) -> LedgerState | None:
+        """The ledger on disk; None when there is none. Raises ValueError when unreadable."""
+        try:
+            raw = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        data = json.loads(raw)
+        if not isinstance(data, dict) or data.get("format") != LEDGER_FORMAT:
+            raise ValueError("not a ledger")
+        tables = {name: TableState(int(t["version"]), int(t["rows"])) for name, t in data["tables"].items()}
+        pending = data.get("pending")
+        self.state = LedgerState(tables, {k: int(v) for k, v in pending.items()} if pending else None,
+                                 int(data.get("writes", 0)))
+        return self.state
+
+    def begin(self, versions: dict[str, int]) -> None:
+        """A write starts; `versions` are the tables' versions before it."""
+        state = self.state or LedgerState()
+        state.pending = dict(versions)
+        self.state = state
+        self._save()
+
+    def commit(self, tables: dict[str, TableState]) -> None:
+        """The write is done (or nothing was written): the tables as they are now."""
+        state = self.state or LedgerState()
+        state.tables = dict(tables)
+        state.pending = None
+        state.writes += 1
+        self.state = state
+        self._save()
+
+    def _save(self) -> None:
+        state = self.state
+        data = {"format": LEDGER_FORMAT, "tables": {k: v.as_json() for k, v in state.tables.items()},
+                "pending": state.pending, "writes": state.writes}
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".integrity-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def compare(recorded: LedgerState, actual: dict[str, TableState]) -> list[str]:
+    """What does not match between the ledger and the tables, as phrases ("" list when all is well)."""
+    problems = []
+    for name, want in recorded.tables.items():
+        have = actual.get(name)
+        if have is None:
+            problems.append(f"the {name} table is missing")
+            continue
+        if recorded.pending is not None:
+            if have.version < recorded.pending.get(name, want.version):
+                problems.append(f"the {name} table went back to an older version ({have.version}; a write began "
+                                f"at {recorded.pending.get(name)})")
+            continue
+        if have.version < want.version:
+            lost = want.version - have.version
+            problems.append(f"the {name} table went back to an older version: {lost} saved "
+                            f"{'change is' if lost == 1 else 'changes are'} missing")
+        elif have.version > want.version:
+            problems.append(f"the {name} table was changed outside Mnemo (version {have.version}, "
+                            f"{want.version} expected)")
+        elif have.rows != want.rows:
+            problems.append(f"the {name} table holds {have.rows:,} rows where {want.rows:,} were saved")
+    return problems
