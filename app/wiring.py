@@ -18,6 +18,8 @@ def offline_environment() -> None:
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+    os.environ["ORT_DISABLE_TELEMETRY"] = "1"  # ONNX Runtime's telemetry (on Linux since 1.29)
+    os.environ["DO_NOT_TRACK"] = "1"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bars on stderr
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")

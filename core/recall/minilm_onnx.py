@@ -48,7 +48,12 @@ def ensure_onnx(model_dir: Path) -> Path:
 
 class OnnxMiniLM:
     def __init__(self, model_dir: Path, onnx_path: Path, threads: int | None = None):
+        # ONNX Runtime 1.29+ sends telemetry from Linux too (a DNS query per run, a device id
+        # under ~/.cache/Microsoft); set before it starts, this turns all of it off.
+        os.environ["ORT_DISABLE_TELEMETRY"] = "1"
         import onnxruntime as ort
+
+        ort.disable_telemetry_events()
         from tokenizers import Tokenizer
 
         config = json.loads((model_dir / "sentence_bert_config.json").read_text())
