@@ -60,6 +60,8 @@ class Settings:
             return cls()
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
+        except RecursionError:
+            raise MnemoError(f"The settings file {path} nests too deeply to be Mnemo's; fix or delete it.") from None
         except (OSError, ValueError) as exc:
             raise MnemoError(f"The settings file {path} cannot be read ({exc}); fix or delete it.") from exc
         return cls.from_dict(raw, path)

@@ -1,28 +1,231 @@
-"""Bounded input: what Mnemo reads from a file it did not write is read within fixed limits,
-so a hostile or broken file gets a sentence instead of exhausting memory."""
+"""Bounded input: what Mnemo reads from a file it did not write is read within fixed limits, so
+a hostile or broken file gets a sentence instead of exhausting memory.
+
+- Zip members are streamed, never trusted: a member that decompresses to more than its header
+  says, or far more than its compressed size (a zip bomb), is refused as soon as that shows.
+- JSON is parsed as a stream of events (ijson) by a small builder that limits the nesting
+  depth, the number of values and the bytes of any one top-level item; a top-level array is
+  handed over one item at a time (`StreamedArray`), so a large export never sits in memory
+  whole, as text and as objects at once."""
 from __future__ import annotations
 
+import io
 import zipfile
+from typing import BinaryIO, Iterator
 
 from .errors import ImportFormatError
 
-# Whole files larger than this are refused before they are read.
-MAX_FILE_BYTES = 1 << 30
+MAX_FILE_BYTES = 1 << 30  # whole files larger than this are refused before they are read
+MAX_MEMBER_BYTES = 1 << 30  # a zip member, decompressed
+MAX_RATIO = 100  # decompressed / compressed, for members of more than RATIO_FROM bytes
+RATIO_FROM = 16 << 20
+MAX_DEPTH = 64  # exports nest 10 deep at most
+MAX_VALUES = 60_000_000  # JSON values in one file
+MAX_ITEM_BYTES = 128 << 20  # one conversation (one item of a top-level array)
+MAX_DOCUMENT_BYTES = 256 << 20  # JSON that is not an array is built whole: this much at most
+CHUNK = 1 << 16
 
 
-def read_member(archive: zipfile.ZipFile, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
+class _Capped(io.RawIOBase):
+    """A reader that refuses to give more than `limit` bytes (raising `error`)."""
+
+    def __init__(self, raw: BinaryIO, limit: int, error: str):
+        self._raw, self._limit, self._error = raw, limit, error
+        self.position = 0
+        self.mark = 0  # where the current item began
+        self.item_limit: int | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._raw.read(min(len(buffer), CHUNK))
+        self.position += len(data)
+        if self.position > self._limit:
+            raise ImportFormatError(self._error)
+        if self.item_limit is not None and self.position - self.mark > self.item_limit:
+            raise ImportFormatError(f"One item of the file is larger than {self.item_limit:,} bytes; Mnemo does not "
+                                    "import it.")
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def open_member(archive: zipfile.ZipFile, name: str, limit: int = MAX_MEMBER_BYTES) -> BinaryIO:
+    """A stream of the member's decompressed bytes, refused early when it is a zip bomb or
+    holds more than its header declares."""
     try:
         info = archive.getinfo(name)
     except KeyError:
         raise ImportFormatError(f"The archive has no {name}.") from None
+    if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise ImportFormatError(f"{name} in the archive would unpack from {info.compress_size:,} to "
+                                f"{info.file_size:,} bytes: that is a zip bomb, not an export. Nothing was imported.")
     if info.file_size > limit:
         raise ImportFormatError(f"{name} in the archive says it is {info.file_size:,} bytes, more than Mnemo imports "
                                 f"({limit:,}).")
     try:
-        with archive.open(info) as handle:
-            raw = handle.read(limit + 1)
+        handle = archive.open(info)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise ImportFormatError(f"{name} in the archive is damaged ({exc}).") from None
-    if len(raw) > limit:
-        raise ImportFormatError(f"{name} in the archive is larger than Mnemo imports ({limit:,} bytes).")
-    return raw
+    capped = _Capped(_Guarded(handle, name), min(limit, info.file_size),
+                     f"{name} in the archive holds more than the {info.file_size:,} bytes it declares; it is damaged "
+                     "or hostile. Nothing was imported.")
+    return io.BufferedReader(capped, CHUNK)
+
+
+class _Guarded:
+    """Zip read errors (a bad CRC, a truncated member) as sentences."""
+
+    def __init__(self, handle, name: str):
+        self._handle, self._name = handle, name
+
+    def read(self, n: int) -> bytes:
+        try:
+            return self._handle.read(n)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            raise ImportFormatError(f"{self._name} in the archive is damaged ({exc}).") from None
+
+
+def read_member(archive: zipfile.ZipFile, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The whole member (for parts that are needed whole), within the same limits."""
+    with open_member(archive, name, limit) as stream:
+        return stream.read()
+
+
+# ---------------------------------------------------------------------------- JSON
+class StreamedArray:
+    """The items of a top-level JSON array, parsed one at a time as they are iterated (once)."""
+
+    def __init__(self, first, rest: Iterator, empty: bool = False):
+        self.first, self._rest, self._empty = first, rest, empty
+        self._used = False
+
+    def __bool__(self) -> bool:
+        return not self._empty
+
+    def __iter__(self):
+        if self._used:
+            raise RuntimeError("a streamed array can be read once")
+        self._used = True
+        if self._empty:
+            return iter(())
+        return _chain(self.first, self._rest)
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def load_json(stream: BinaryIO, name: str):
+    """The JSON document in `stream`: a StreamedArray when it is an array, else the value (built
+    whole, at most MAX_DOCUMENT_BYTES). Raises ImportFormatError with a sentence."""
+    capped = _Capped(stream, MAX_FILE_BYTES, f"{name} is larger than Mnemo imports ({MAX_FILE_BYTES:,} bytes).")
+    reader = io.BufferedReader(capped, CHUNK)
+    if reader.peek(3)[:3] == b"\xef\xbb\xbf":
+        reader.read(3)
+    events = _events(reader, name)
+    items = _Builder(events, capped, name)
+    top = items.top()
+    if top is not _ARRAY:
+        return top
+    capped.item_limit = MAX_ITEM_BYTES
+    rest = items.array_items()
+    try:
+        first = next(rest)
+    except StopIteration:
+        return StreamedArray(None, iter(()), empty=True)
+    return StreamedArray(first, rest)
+
+
+def parse_json_bytes(raw: bytes, name: str):
+    """`load_json` for bytes already in memory; arrays come back as lists."""
+    value = load_json(io.BytesIO(raw), name)
+    return list(value) if isinstance(value, StreamedArray) else value
+
+
+_ARRAY = object()
+
+
+def _events(reader, name: str):
+    import ijson
+
+    try:
+        yield from ijson.basic_parse(reader, use_float=True)
+    except ImportFormatError:
+        raise
+    except ijson.JSONError as exc:
+        raise ImportFormatError(f"{name} is not valid JSON ({_clean(exc)}).") from None
+    except UnicodeDecodeError:
+        raise ImportFormatError(f"{name} is not valid JSON (it is not UTF-8 text).") from None
+
+
+def _clean(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return (text[:120] + "…") if len(text) > 120 else text or "it ends too early"
+
+
+class _Builder:
+    """Values from ijson's events, with the depth and the number of values limited."""
+
+    def __init__(self, events, capped: _Capped, name: str):
+        self._events, self._capped, self._name = events, capped, name
+        self._values = 0
+
+    def _next(self):
+        try:
+            event = next(self._events)
+        except StopIteration:
+            raise ImportFormatError(f"{self._name} is not valid JSON (it ends too early).") from None
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise ImportFormatError(f"{self._name} holds more than {MAX_VALUES:,} values; split it and import the parts.")
+        return event
+
+    def top(self):
+        event, value = self._next()
+        if event == "start_array":
+            return _ARRAY
+        result = self._value(event, value, 1)
+        self._capped_document()
+        for _ in self._events:
+            raise ImportFormatError(f"{self._name} is not valid JSON (something follows its end).")
+        return result
+
+    def _capped_document(self) -> None:
+        if self._capped.position > MAX_DOCUMENT_BYTES:
+            raise ImportFormatError(f"{self._name} is a single JSON object of more than {MAX_DOCUMENT_BYTES:,} bytes; "
+                                    "Mnemo imports objects that large only as a list.")
+
+    def array_items(self):
+        while True:
+            self._capped.mark = self._capped.position
+            event, value = self._next()
+            if event == "end_array":
+                for _ in self._events:
+                    raise ImportFormatError(f"{self._name} is not valid JSON (something follows its end).")
+                return
+            yield self._value(event, value, 2)
+
+    def _value(self, event, value, depth: int):
+        if depth > MAX_DEPTH:
+            raise ImportFormatError(f"{self._name} nests more than {MAX_DEPTH} levels deep; it is not an export "
+                                    "Mnemo knows.")
+        if event == "start_map":
+            result = {}
+            while True:
+                event, key = self._next()
+                if event == "end_map":
+                    return result
+                event, value = self._next()
+                result[key] = self._value(event, value, depth + 1)
+                if depth == 1:
+                    self._capped_document()
+        if event == "start_array":
+            result = []
+            while True:
+                event, value = self._next()
+                if event == "end_array":
+                    return result
+                result.append(self._value(event, value, depth + 1))
+        return value

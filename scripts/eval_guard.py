@@ -66,8 +66,12 @@ UPDATE_FIELDS = ("memories", "update_index", "query", "truth")
 
 def check_cases(cases) -> None:
     """A clear sentence for a cases file that is not of the shared format."""
-    if not isinstance(cases, dict) or not ({"attacks", "legit_updates"} & set(cases)):
-        raise ValueError("the file has neither 'attacks' nor 'legit_updates'")
+    if not isinstance(cases, dict) or not ({"attacks", "legit_updates", "benign"} & set(cases)):
+        raise ValueError("the file has neither 'attacks' nor 'legit_updates' nor 'benign'")
+    for n, record in enumerate(cases.get("benign", [])):
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str) \
+                or record.get("source", "clipboard") not in SOURCES:
+            raise ValueError(f"benign[{n}] needs a text and a known source")
     for group, fields, index in (("attacks", ATTACK_FIELDS, "poison_index"),
                                  ("legit_updates", UPDATE_FIELDS, "update_index")):
         for n, case in enumerate(cases.get(group, [])):
@@ -171,6 +175,23 @@ def run_cases(cases: dict, embedder, model, answers: bool, verbose: bool) -> dic
                 finally:
                     mnemo.close()
     return totals
+
+
+def run_benign(cases: dict, embedder, model) -> dict:
+    """Outside records that are not attacks (an IT notice, a note in Spanish...): how many the
+    guard quarantines on arrival."""
+    records = cases.get("benign", [])
+    held = []
+    with tempfile.TemporaryDirectory() as tmp:
+        mnemo = Mnemo(Path(tmp), FixedClock(datetime(2026, 3, 1, tzinfo=timezone.utc)), embedder, model)
+        try:
+            for record in records:
+                memory = mnemo.add_note(record["text"], source=SOURCES[record.get("source", "clipboard")]).memory
+                if memory.state == State.QUARANTINED:
+                    held.append(f"{record['text'][:80]} — {memory.guard_reason}")
+        finally:
+            mnemo.close()
+    return {"records": len(records), "quarantined": len(held), "examples": held}
 
 
 def locomo_false_quarantine(embedder, model, limit: int | None, questions: int) -> dict:
@@ -300,6 +321,12 @@ def main() -> int:
         cut = 1 - on["prompt"] / off["prompt"]
         print(f"\nAttack success at the prompt cut by {100 * cut:.0f}% relative to guard off (target: at least 95%).")
     result = {"cases": str(args.cases), "off": off, "on": on}
+    if cases.get("benign"):
+        benign = run_benign(cases, embedder, NoModel())
+        print(f"\nBenign outside records quarantined on arrival: {pct(benign['quarantined'], benign['records'])}")
+        for example in benign["examples"]:
+            print(f"  quarantined: {example}")
+        result["benign"] = benign
     if not args.no_locomo:
         started = time.perf_counter()
         fq = locomo_false_quarantine(embedder, model if args.no_answers else NoModel(), args.locomo_limit,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterator, Protocol
 
 from ..errors import ModelError
+from .chat_tokens import chat_tokens
 
 CHOOSE_ANOTHER = "Choose another GGUF file with --model PATH, or in the app with File → Choose Language Model."
 
@@ -75,27 +76,36 @@ class LlamaModel:
 
     def stream_chat(self, messages: list[dict], max_tokens: int = 200,
                     cancel: threading.Event | None = None) -> Iterator[str]:
+        """The answer piece by piece. The messages' contents are tokenized as plain text, so a
+        memory can never forge the template's control tokens (core/answering/chat_tokens.py)."""
         self.load()
         with self._run_lock:
-            chunks = self._llama.create_chat_completion(
-                messages=messages,
+            prompt = chat_tokens(self._llama, messages)
+            chunks = self._llama.create_completion(
+                prompt=prompt.tokens,
                 stream=True,
                 max_tokens=max_tokens,
                 temperature=0.0,
                 top_k=1,
                 repeat_penalty=1.1,
+                stop=prompt.stop,
             )
             try:
                 for chunk in chunks:
                     if cancel is not None and cancel.is_set():
                         break
-                    piece = chunk["choices"][0].get("delta", {}).get("content")
+                    piece = chunk["choices"][0].get("text")
                     if piece:
                         yield piece
             finally:
                 close = getattr(chunks, "close", None)
                 if close is not None:
                     close()
+
+    def prompt_tokens(self, messages: list[dict]) -> list[int]:
+        """The tokens `stream_chat` would give the model for these messages."""
+        self.load()
+        return chat_tokens(self._llama, messages).tokens
 
     @property
     def parameters(self) -> int | None:

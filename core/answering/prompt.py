@@ -39,20 +39,25 @@ def _clip(text: str) -> str:
 def format_memory(hit: Hit) -> str:
     memory = hit.memory
     day = datetime.fromtimestamp(memory.when, timezone.utc).strftime("%Y-%m-%d")
+    said = one_line(memory.text)  # a memory is one line of the notes: it cannot start a turn of its own
     if memory.speaker:
-        text = f"{memory.speaker}: {memory.text}"
+        text = f"{one_line(memory.speaker)}: {said}"
     elif memory.role == "assistant":
-        text = f"Assistant said: {memory.text}"
+        text = f"Assistant said: {said}"
     else:
-        text = memory.text
+        text = said
     return f"- [{day}] {text}"
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def build_messages(question: str, hits: list[Hit], background: Background | None = None,
                    warnings: list[str] | None = None) -> list[dict]:
     """`warnings`: the guard's lessons on this theme; they come before the notes."""
     lines = [format_memory(h) for h in hits] or ["- (no notes about this)"]
-    user = "Notes:\n" + "\n".join(lines) + f"\n\nQuestion: {question.strip()}"
+    user = "Notes:\n" + "\n".join(lines) + f"\n\nQuestion: {one_line(question)}"
     if warnings:
         user = "Warnings:\n" + "\n".join(f"- {w}" for w in warnings) + "\n\n" + user
     system = SYSTEM

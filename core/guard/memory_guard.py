@@ -23,6 +23,7 @@ from ..recall.embedder import Embedder
 from ..recall.retrieval import Hit
 from .consensus import CONFLICT_SIMILARITY, Flag, Verdicts, check_structure, check_with_model, from_user
 from .lessons import ATTACK, FALSE_ALARM, Lessons
+from .prototypes import InstructionPrototypes
 from .rules import instruction_reason
 
 SCREENED_SOURCES = frozenset({"clipboard", "import"})
@@ -49,6 +50,7 @@ class MemoryGuard:
         self.embedder = embedder
         self.clock = clock
         self.lessons = Lessons(store, embedder, clock)
+        self.prototypes = InstructionPrototypes(embedder.embed)
         self.model_ask = model_ask
         self.enabled = enabled
 
@@ -60,7 +62,7 @@ class MemoryGuard:
         vector = np.asarray(memory.vector, dtype=np.float32)
         if self.lessons.like(vector, FALSE_ALARM) is not None:
             return memory
-        reason = instruction_reason(memory.text)
+        reason = instruction_reason(memory.text) or self.prototypes.reason(vector)
         if reason:
             why = f"It {reason}."
         else:

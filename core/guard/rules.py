@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+from .rules_languages import foreign_instruction
 
 _FLAGS = re.IGNORECASE
 _AI = r"(?:assistants?|ai|a\.i\.|chat ?bots?|bots?|language models?|llms?|gpt|copilot|mnemo)"
@@ -65,12 +68,55 @@ OVERRIDE = re.compile(
     _FLAGS,
 )
 ADDRESS = re.compile(r"\S+@\S+\.\w+|https?://\S+|\b[\w-]+\.(?:example|com|net|org|io|xyz|info|biz|app|co)\b", _FLAGS)
+# A chat template's control tokens: a record holding them tries to write a turn of its own.
+CONTROL_TOKENS = re.compile(
+    r"<\|(?:im_start|im_end|system|user|assistant|eot_id|start_header_id|end_header_id|begin_of_text|end_of_text|"
+    r"endoftext|eom_id|end)\|>|\[/?INST\]|<</?SYS>>|</?s>|<start_of_turn>|<end_of_turn>", _FLAGS)
+# "SYSTEM NOTICE: …", "[SYSTEM] …", "### System:", "Developer message: …", "System prompt: …" (not "System
+# requirements:" or "SYSTEM MAINTENANCE:": those are about a computer, not to the assistant)
+SYSTEM_HEADER = re.compile(
+    r"(?:^|[\n.!?]\s*)(?:\[\s*(?:system|sys|developer|admin)\s*\]|#{1,6}\s*(?:system|developer|instructions?)\b"
+    r"|(?:system|developer|admin(?:istrator)?|operator)\s+(?:notice|message|prompt|instructions?|override|directive|note)"
+    r"\s*[:\-–—]|(?:system|developer)\s*:\s*(?:you|the assistant|always|never|answer|respond|from now on))", _FLAGS)
+# "The user is to be told …", "Anyone asking about X must be told …": an order with no one addressed
+PASSIVE = re.compile(
+    r"\b(?:the user|users|anyone|anybody|everyone|whoever|people|they)\b[^.!?]{0,50}?\b(?:(?:is|are)\s+to\s+be|"
+    r"(?:must|should|shall|will|has to|have to|needs? to)\s+be)\s+(?:told|informed|reminded|advised|answered|shown)\b"
+    r"|\bit\s+(?:must|should|is to)\s+be\s+(?:said|stated|answered)\s+(?:to|that)\b", _FLAGS)
 _INVISIBLE = dict.fromkeys(i for i in range(0x110000) if unicodedata.category(chr(i)) == "Cf")
+
+
+@lru_cache(maxsize=1)
+def _look_alikes() -> dict[int, str]:
+    """Letters that look like Latin ones (Cyrillic "а", Greek "ο"...) -> the Latin letter, from
+    Unicode's confusables data (the confusable_homoglyphs package)."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    table = {}
+    for char, entries in confusables_data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        for entry in entries:
+            latin = entry.get("c", "")
+            if len(latin) == 1 and latin.isascii() and latin.isalnum():
+                table[ord(char)] = latin
+                break
+    return table
+
+
+def screening_text(text: str) -> tuple[str, str]:
+    """(NFKC text without invisible characters, the same with look-alike letters made Latin)."""
+    plain = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    return plain, plain.translate(_look_alikes())
 
 
 def instruction_reason(text: str) -> str:
     """Why the text reads as an instruction to the assistant, or "" when it does not."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)  # no hiding behind look-alikes
+    plain, text = screening_text(text)  # no hiding behind look-alikes or invisible characters
+    if CONTROL_TOKENS.search(plain):
+        return "carries a chat model's control tokens (it tries to write a turn of its own)"
+    if SYSTEM_HEADER.search(text):
+        return "presents itself as a system or developer message to the assistant"
     if OVERRIDE.search(text):
         return "tells the assistant to ignore its instructions"
     if EXFILTRATE.search(text) or (ADDRESS.search(text) and re.search(
@@ -82,4 +128,6 @@ def instruction_reason(text: str) -> str:
         return "speaks to the assistant and tells it what to do"
     if trigger and (relay or ADDRESS.search(text) or IMPERATIVE.search(text[trigger.end():])):
         return "sets a trigger: when something is asked, the assistant should say or do something"
-    return ""
+    if PASSIVE.search(text):
+        return "says what the user is to be told (an order to the assistant)"
+    return foreign_instruction(plain)

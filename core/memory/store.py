@@ -275,15 +275,18 @@ class MemoryStore(RecordWrites):
         self._refuse_if_damaged()
         before = self._tables.versions()
         rows = self._history.rows
-        self._ledger.begin(before)
+        try:
+            self._ledger.begin(before)
+        except OSError as exc:  # e.g. the disk is full: nothing has been written yet
+            raise StoreError(write_failure(what, exc)) from None
         try:
             result = fn()
+            self._ledger.commit(self._tables.states(self._history.rows, len(self._mirror.ids)))
         except BaseException as exc:
             self._undo(before, rows)
             if isinstance(exc, MnemoError) or not isinstance(exc, Exception):
                 raise
-            raise StoreError(write_failure(what, exc)) from exc
-        self._ledger.commit(self._tables.states(self._history.rows, len(self._mirror.ids)))
+            raise StoreError(write_failure(what, exc)) from None
         return result
 
     def _undo(self, before: dict[str, int], history_rows: int) -> None:

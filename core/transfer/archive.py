@@ -143,6 +143,8 @@ def _jsonl(rows) -> bytes:
 def _json(raw: bytes, name: str):
     try:
         return json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise ImportFormatError(f"{name} in the archive nests too deeply to be Mnemo's.") from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise ImportFormatError(f"{name} in the archive is not valid JSON ({exc}).") from None
 
@@ -156,6 +158,8 @@ def _rows(raw: bytes, name: str):
         if line.strip():
             try:
                 row = json.loads(line)
+            except RecursionError:
+                raise ImportFormatError(f"{name} line {n} in the archive nests too deeply to be Mnemo's.") from None
             except ValueError as exc:
                 raise ImportFormatError(f"{name} line {n} in the archive is not valid JSON ({exc}).") from None
             if not isinstance(row, dict):

@@ -150,7 +150,7 @@ def _read_header(blob: bytes) -> tuple[dict, int]:
         kdf = header["kdf"]
         if not isinstance(kdf, dict) or not isinstance(kdf.get("name"), str):
             raise ValueError
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise DecryptError("The encrypted archive's header is damaged.") from None
     if header.get("version") != ENVELOPE_VERSION:
         raise DecryptError(f"The archive was encrypted by a newer Mnemo (envelope {header.get('version')}); "

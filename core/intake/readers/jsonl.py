@@ -14,7 +14,7 @@ def looks_like(text: str) -> bool:
         if line.strip():
             try:
                 first = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return False
             return isinstance(first, dict) and "role" in first and "content" in first
     return False
@@ -29,6 +29,8 @@ def parse(text: str, default_conversation: str) -> ParsedImport:
         where = f"line {n}"
         try:
             item = json.loads(line)
+        except RecursionError:
+            raise ImportFormatError(f"Line {n} nests JSON too deeply to be a conversation turn.") from None
         except ValueError as exc:
             raise ImportFormatError(f"Line {n} is not valid JSON ({exc.msg}, column {exc.colno}).") from None
         expect(item, dict, f"Line {n}")

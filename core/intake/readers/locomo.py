@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ...bounded import StreamedArray
 from .model import ImportFormatError, ParsedImport, expect
 from .times import pattern_time
 
@@ -18,7 +19,7 @@ def looks_like(data) -> bool:
 
 
 def parse(data) -> ParsedImport:
-    samples = data if isinstance(data, list) else [data]
+    samples = data if isinstance(data, (list, StreamedArray)) else [data]
     result = ParsedImport("locomo")
     for n, sample in enumerate(samples, start=1):
         expect(sample, dict, f"sample {n}")

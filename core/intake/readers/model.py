@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ...bounded import MAX_FILE_BYTES
+from ...bounded import MAX_FILE_BYTES, StreamedArray
 from ...errors import ImportFormatError
 
 __all__ = ["MAX_FILE_BYTES", "MAX_TURNS", "MAX_TURN_CHARS", "ImportFormatError", "ParsedImport", "Rejected", "Turn"]
@@ -14,6 +14,7 @@ __all__ = ["MAX_FILE_BYTES", "MAX_TURNS", "MAX_TURN_CHARS", "ImportFormatError",
 # One imported message holds at most this many characters (as one typed memory, core/intake/capture.py).
 MAX_TURN_CHARS = 20_000
 MAX_TURNS = 2_000_000
+MAX_TEXT_BYTES = 256 << 20  # of message text in one import
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class ParsedImport:
     turns: list[Turn] = field(default_factory=list)
     rejected: Rejected = field(default_factory=Rejected)
     archive: object | None = None  # core.transfer.archive.ArchiveContent for Mnemo archives
+    text_bytes: int = 0
 
     def add_turn(self, text, role: str, speaker: str, conversation_id: str, at: datetime | None,
                  where: str) -> None:
@@ -63,11 +65,18 @@ class ParsedImport:
         else:
             if len(self.turns) >= MAX_TURNS:
                 raise ImportFormatError(f"The file holds more than {MAX_TURNS:,} messages; split it and import the parts.")
+            self.text_bytes += len(text)
+            if self.text_bytes > MAX_TEXT_BYTES:
+                raise ImportFormatError(f"The file holds more than {MAX_TEXT_BYTES:,} characters of messages; split it "
+                                        "and import the parts.")
             self.turns.append(Turn(text, role, speaker, str(conversation_id), at))
 
 
 def expect(value, kind, what: str):
-    """`value` if it is of `kind`, else an ImportFormatError naming `what`."""
+    """`value` if it is of `kind`, else an ImportFormatError naming `what`. A streamed JSON
+    array (core/bounded.py) counts as a list."""
+    if kind is list and isinstance(value, StreamedArray):
+        return value
     if not isinstance(value, kind) or (kind in (int, float) and isinstance(value, bool)):
         names = {list: "a list", dict: "an object", str: "text", int: "a number", float: "a number",
                  (int, float): "a number"}
