@@ -11,7 +11,7 @@ from core.memory.decay import decays
 from core.memory.records import Source
 
 from . import cli_data, cli_eval, cli_guard, cli_store, cli_upkeep
-from .cli_common import hit_json, lesson_json, memory_json, print_json, short
+from .cli_common import hit_json, lesson_json, memory_json, print_json, printable, short
 from .paths import default_data_dir
 
 ADD_SOURCES = ["user", "clipboard", "import", "assistant"]
@@ -71,10 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args)
     except MnemoError as exc:
-        print(f"mnemo: {exc}", file=sys.stderr)
+        print(f"mnemo: {printable(str(exc))}", file=sys.stderr)
         return 1
     except ValueError as exc:  # bad --now / --at
-        print(f"mnemo: {exc}", file=sys.stderr)
+        print(f"mnemo: {printable(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("mnemo: interrupted", file=sys.stderr)
@@ -124,7 +124,7 @@ def _add(mnemo, args, at) -> int:
         note = " (already remembered)" if result.duplicate else ""
         print(f"{memory.id}{note}")
         if memory.state == "quarantined":
-            print(f"Quarantined: {memory.guard_reason} It stays out of answers until you release it "
+            print(f"Quarantined: {printable(memory.guard_reason)} It stays out of answers until you release it "
                   f"(mnemo guard release {memory.id[:8]}).", file=sys.stderr)
     return 0
 
@@ -133,7 +133,7 @@ def _ask(mnemo, args, at) -> int:
     streaming = not args.json
 
     def show(piece: str) -> None:
-        sys.stdout.write(piece)
+        sys.stdout.write(printable(piece))
         sys.stdout.flush()
 
     answer = mnemo.ask(args.question, on_token=show if streaming else None, capture=not args.no_capture,
@@ -146,11 +146,11 @@ def _ask(mnemo, args, at) -> int:
         return 0
     print()
     for flag in answer.flagged:
-        print(f"\nKept out [{flag.memory.id[:8]}] {flag.memory.text}\n  why: {flag.reason}")
+        print(f"\nKept out [{flag.memory.id[:8]}] {printable(flag.memory.text)}\n  why: {printable(flag.reason)}")
     if answer.memories:
         print("\nMemories used:")
         for h in answer.memories:
-            print(f"  [{h.memory.id[:8]}] {h.memory.text}")
+            print(f"  [{h.memory.id[:8]}] {printable(h.memory.text)}")
     else:
         print("\n(No memory matched this question.)")
     return 0
@@ -165,7 +165,7 @@ def _search(mnemo, args, at) -> int:
     elif not hits:
         print("No memory matches.")
     for i, h in enumerate(hits if not args.json else [], start=1):
-        print(f"{i:>2}. {h.score:.4f}  [{h.memory.id[:8]}] {h.memory.text}\n      {h.reason}")
+        print(f"{i:>2}. {h.score:.4f}  [{h.memory.id[:8]}] {printable(h.memory.text)}\n      {printable(h.reason)}")
     return 0
 
 

@@ -4,6 +4,7 @@ imports this one; it imports none of them."""
 from __future__ import annotations
 
 import json
+import re
 
 from core.clock import from_epoch
 from core.errors import NotFoundError
@@ -61,10 +62,23 @@ def resolve_id(mnemo, given: str) -> str:
     return matches[0]
 
 
+# Shown escaped, never sent to the terminal: control characters (an imported ESC sequence can
+# clear the screen or write the clipboard, OSC 52) and the marks that reorder text on screen.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+
+
+def printable(text: str) -> str:
+    """`text` for the terminal: control characters as \\x.. / \\u.... escapes (tab and newline kept)."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                       else f"\\u{ord(m.group()):04x}", text)
+
+
 def short(text: str, width: int = 70) -> str:
-    text = " ".join(text.split())
+    text = printable(" ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def print_json(value) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+    """JSON escapes C0 controls itself; DEL, C1 controls and direction marks are escaped here too."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    print(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))

@@ -14,6 +14,7 @@ from core.memory.backup import find_backup, list_backups, restore_store
 from core.transfer.crypto import NoKeyringError, Passphrase
 
 from . import data_io
+from .cli_common import printable
 
 NO_STORE = {("backup", "list"), ("backup", "restore")}  # run without opening the memory
 
@@ -103,7 +104,7 @@ def import_(mnemo, args, out) -> int:
     if args.json:
         out({**report.as_json(), "settings_applied": report.settings_applied})
     else:
-        print("\n".join(report.lines()))
+        print(printable("\n".join(report.lines())))
     return 0
 
 

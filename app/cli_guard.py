@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .cli_common import flagged_json, lesson_json, resolve_id
+from .cli_common import flagged_json, lesson_json, printable, resolve_id
 
 
 def add_parsers(sub, common: argparse.ArgumentParser) -> None:
@@ -32,10 +32,10 @@ def guard(mnemo, args, out) -> int:
     for title, items in (("Quarantined", quarantined), ("Kept out of answers", excluded)):
         print(f"{title} ({len(items)}):" if items else f"{title}: none")
         for m in items:
-            print(f"  [{m.id[:8]}] {m.source}: {m.text}\n      why: {m.guard_reason}")
+            print(f"  [{m.id[:8]}] {printable(m.source)}: {printable(m.text)}\n      why: {printable(m.guard_reason)}")
     print(f"Lessons ({len(lessons)}):" if lessons else "Lessons: none")
     for lesson in lessons:
-        print(f"  - {lesson.text}")
+        print(f"  - {printable(lesson.text)}")
     return 0
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from core.errors import InvalidInputError
 
-from .cli_common import memory_json, resolve_id
+from .cli_common import memory_json, printable, resolve_id
 
 ID_ACTIONS = {
     "pin": "keep a memory from ever fading",
@@ -58,11 +58,11 @@ def summarize(mnemo, args, out) -> int:
         out({"days": [memory_json(m) for m in written], "overview": memory_json(overview) if overview else None})
         return 0
     for m in written:
-        print(m.text + "\n")
+        print(printable(m.text) + "\n")
     if not written:
         print("Every past day already has an up-to-date summary.\n")
     if overview is not None:
-        print(overview.text)
+        print(printable(overview.text))
     return 0
 
 
@@ -71,7 +71,7 @@ def portrait(mnemo, args, out) -> int:
     if args.json:
         out(memory_json(result) if result else None)
     else:
-        print(result.text if result else "Nothing is known about you yet: tell Mnemo about yourself first.")
+        print(printable(result.text) if result else "Nothing is known about you yet: tell Mnemo about yourself first.")
     return 0
 
 

@@ -57,12 +57,12 @@ def open_member(archive: zipfile.ZipFile, name: str, limit: int = MAX_MEMBER_BYT
         info = archive.getinfo(name)
     except KeyError:
         raise ImportFormatError(f"The archive has no {name}.") from None
-    if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        raise ImportFormatError(f"{name} in the archive would unpack from {info.compress_size:,} to "
-                                f"{info.file_size:,} bytes: that is a zip bomb, not an export. Nothing was imported.")
     if info.file_size > limit:
         raise ImportFormatError(f"{name} in the archive says it is {info.file_size:,} bytes, more than Mnemo imports "
                                 f"({limit:,}).")
+    if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise ImportFormatError(f"{name} in the archive would unpack from {info.compress_size:,} to "
+                                f"{info.file_size:,} bytes: that is a zip bomb, not an export. Nothing was imported.")
     try:
         handle = archive.open(info)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:

@@ -51,7 +51,7 @@ class Mnemo:
         backups = (ScheduledBackups(self.store, clock, backup_every_hours, backups_kept)
                    if backup_every_hours else None)
         self.maintenance = Maintenance(self.forgetting, self.summaries, self.portraits, clock, sweep_every_hours,
-                                       backups=backups)
+                                       backups=backups, store=self.store)
         self.importer = ImportService(self.store, embedder, clock, self.policy, screen=self.guard.screen,
                                       stored=self.guard.stored)
         self.answers = AnswerService(self.retriever, model, self.capture, clock, forgetting=self.forgetting,
@@ -144,15 +144,28 @@ class Mnemo:
         """Bring back a forgotten (or fading) memory: active again, its forgetting clock restarted."""
         return self.forgetting.restore(memory_id)
 
-    def purge(self, memory_id: str) -> None:
-        """Remove a forgotten or deleted memory for good. A deleted one is also taken out of
-        the day summaries that quoted it (a forgotten one stays in them: that is the gist)."""
-        was_deleted = self.store.get(memory_id).state == State.DELETED
-        quoting = self.summaries.days_quoting(memory_id) if was_deleted else []
+    def purge(self, memory_id: str) -> list[str]:
+        """Remove a forgotten or deleted memory for good: its row, its words in the history
+        (the events stay), the lessons and day summaries that quoted it (summaries are written
+        again without it), and its copies in the backups. Returns the backups that could not
+        be rewritten (damaged ones are left as they are)."""
+        memory = self.store.get(memory_id)
+        quoting = self.summaries.days_quoting(memory_id)
+        portrait = self.portraits.current()
         self.forgetting.purge(memory_id)
         self.guard.lessons.forget_record(memory_id)
+        self.guard.lessons.forget_quotes([memory.text])
         for day in quoting:
             self.summaries.summarize_day(day, force=True)
+        if quoting:
+            self.summaries.summarize_global()
+        if portrait is not None and memory_id in portrait.links:
+            self.portraits.refresh()
+        self.store.compact()  # the rewritten summaries' old versions held the words too
+        from .memory.backup import purge_from_backups
+        from .memory.writes import purge_quotes
+
+        return purge_from_backups(self.data_dir, [memory_id], purge_quotes([memory.text]), self.embedder.dim)
 
     # the guard
     def quarantined(self) -> list[Memory]:

@@ -5,6 +5,18 @@ import re
 from functools import lru_cache
 
 _WORD = re.compile(r"[\w']+", re.UNICODE)
+# control characters a memory's text never keeps (tab and line breaks stay)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """The text without control characters (NUL, escape sequences' ESC, ...), tab and line breaks kept."""
+    return _CONTROLS.sub("", text)
+
+
+def has_words(text: str) -> bool:
+    """Does the text hold anything a person can read (not only spaces, marks or controls)?"""
+    return any(ch.isalnum() or (not ch.isspace() and ch.isprintable()) for ch in text)
 
 # A compact English stop-word list (function words only; content words are kept).
 STOPWORDS = frozenset(

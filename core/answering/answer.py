@@ -108,7 +108,7 @@ class AnswerService:
         if report is not None and report.flags:
             self.guard.record(question, report)
         if hits and not cancelled and self.forgetting is not None:
-            self.forgetting.reinforce([h.memory.id for h in hits], reason=f"used to answer: {question[:80]}")
+            self.forgetting.reinforce([h.memory.id for h in hits], reason=f"used to answer: {' '.join(question.split())[:80]}")
         if capture:
             turns = [(question, "user", "")]
             if answer.text and not cancelled:

@@ -86,6 +86,17 @@ class Lessons:
         if ids:
             self.store.purge(ids, actor="user", reason="the record it was learnt from was purged")
 
+    def forget_quotes(self, texts: list[str]) -> int:
+        """Purged memories' words leave the lessons too: a lesson quoting one of `texts` (the
+        question it was learnt on, a record it compared) is purged, text and key."""
+        starts = [" ".join(t.split())[:40] for t in texts]
+        starts = [s for s in starts if len(s) >= 12]
+        ids = [m.id for m in self.store.all(kinds=[Kind.LESSON])
+               if any(start in " ".join(m.text.split()) for start in starts)]
+        if ids:
+            self.store.purge(ids, actor="user", reason="it quoted a memory that was purged")
+        return len(ids)
+
     def warning(self, lesson: Memory) -> str:
         """What the model is told: never the kept-out text or what it claimed (the reason
         names its values), only that such a record exists and whom to believe."""

@@ -12,6 +12,7 @@ from ..memory.records import USER_SOURCES, Kind, Memory, Source, State, base_sou
 from ..memory.store import MemoryStore
 from ..recall.embedder import Embedder
 from ..recall.retrieval import index_text
+from ..text import clean, has_words
 
 MAX_TEXT = 20_000
 NOTE_SOURCES = {str(s) for s in Source} - {str(Source.MNEMO)}
@@ -97,8 +98,9 @@ class CaptureService:
             if role not in ("user", "assistant"):
                 raise InvalidInputError(f"A turn's role must be 'user' or 'assistant', not '{role}'.")
             turn_source = Source.ASSISTANT if role == "assistant" else (turn[3] if len(turn) > 3 else source)
+            text = _checked(text)
             memories.append(
-                self._new(_checked(text), Kind.TURN, turn_source, at, content_hash(text),
+                self._new(text, Kind.TURN, turn_source, at, content_hash(text),
                           role=role, speaker=speaker, conversation_id=conversation_id, embed=False)
             )
         vectors = self.embedder.embed([index_text(m) for m in memories])
@@ -133,9 +135,10 @@ class CaptureService:
 
 
 def _checked(text: str) -> str:
-    if not isinstance(text, str) or not text.strip():
+    if isinstance(text, str):
+        text = clean(text).strip()
+    if not isinstance(text, str) or not text or not has_words(text):
         raise InvalidInputError("There is nothing to remember: the text is empty.")
-    text = text.strip()
     if len(text) > MAX_TEXT:
         raise InvalidInputError(
             f"The text is {len(text):,} characters long; a single memory holds at most {MAX_TEXT:,}."

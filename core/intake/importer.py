@@ -97,6 +97,8 @@ class ImportService:
         report.conversations = len({m.conversation_id for m in saved if m.kind == Kind.TURN})
         if saved and parsed.archive is None:
             self.stored(saved)
+        if saved:
+            self.store.compact()  # bulk work: merge the batches' files, drop the versions they left
         return report
 
     # ------------------------------------------------------------ external turns

@@ -17,10 +17,10 @@ from .forgetting import Forgetting
 from .portrait import Portrait
 from .summaries import Summaries
 
-JOBS = ("decay", "day_summaries", "global_summary", "portrait", "backup")
+JOBS = ("decay", "day_summaries", "global_summary", "portrait", "backup", "compact")
 log = logging.getLogger(__name__)
 TITLES = {"decay": "Decay sweep", "day_summaries": "Day summaries", "global_summary": "Global summary",
-          "portrait": "Portrait", "backup": "Backup"}
+          "portrait": "Portrait", "backup": "Backup", "compact": "Compaction"}
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,10 @@ class JobResult:
 
 class Maintenance:
     def __init__(self, forgetting: Forgetting, summaries: Summaries, portrait: Portrait, clock: Clock,
-                 sweep_every_hours: float = 6.0, backups=None):
-        """`backups`: a core.memory.backup.ScheduledBackups (None: no scheduled backups)."""
+                 sweep_every_hours: float = 6.0, backups=None, store=None):
+        """`backups`: a core.memory.backup.ScheduledBackups (None: no scheduled backups);
+        `store`: the MemoryStore, compacted when enough writes have piled up."""
+        self.store = store
         self.forgetting = forgetting
         self.summaries = summaries
         self.portrait = portrait
@@ -59,6 +61,8 @@ class Maintenance:
             due.append("portrait")
         if self.backups is not None and self.backups.due():
             due.append("backup")
+        if self.store is not None and self.store.compaction_due():
+            due.append("compact")
         return due
 
     def catch_up(self, cancel: threading.Event | None = None) -> list[JobResult]:
@@ -107,6 +111,11 @@ class Maintenance:
             return int(pending and summary is not None), "overview rewritten" if pending else "overview up to date"
         if job == "backup":
             return self.backups.run() if self.backups is not None else (0, "backups are off")
+        if job == "compact":
+            if self.store is None:
+                return 0, "nothing to compact"
+            self.store.compact()
+            return 0, "tables compacted"
         pending = self.portrait.pending()
         self.portrait.refresh()
         return int(pending), "portrait rewritten" if pending else "portrait up to date"

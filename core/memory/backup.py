@@ -153,3 +153,41 @@ class ScheduledBackups:
         path = self.store.backup(SCHEDULED)
         removed = prune(self.store.data_dir, self.keep)
         return 1, f"backed up to {path.name}" + (f"; {len(removed)} older removed" if removed else "")
+
+
+def purge_from_backups(data_dir: Path, memory_ids: list[str], quotes: list[str], dim: int = 384) -> list[str]:
+    """Forgetting for good reaches the backups: in each one, the purged records go, and so do
+    the records made from them or quoting them (summaries, the portrait, lessons: the app
+    makes them again), the history keeps the events without the words, and the old table
+    versions that held them are dropped. Returns the backups that could not be rewritten."""
+    from .history import HistoryLog, scrub
+    from .integrity import Ledger
+    from .tables import Tables, id_filter
+
+    failed = []
+    for backup in list_backups(data_dir):
+        db_dir = backup.path / "store"
+        try:
+            tables = Tables(db_dir, dim)
+            tables.open(has_ledger=(db_dir / "integrity.json").exists(), create=False)
+            if tables.memories is None:
+                continue
+            rows = tables.memories.to_arrow().select(["id", "text", "links"]).to_pylist()
+            gone = set(memory_ids)
+            doomed = [r["id"] for r in rows if r["id"] in gone or any(i in (r["links"] or "") for i in gone)
+                      or any(q in " ".join((r["text"] or "").split()) for q in quotes)]
+            if doomed:
+                tables.memories.delete(id_filter(doomed))
+            if tables.history is not None:
+                scrub(HistoryLog(tables.history), memory_ids, quotes)
+            for table in (tables.memories, tables.history, tables.meta):
+                if table is not None:
+                    tables.compact(table)
+            ledger = Ledger(db_dir)
+            if ledger.exists():
+                ledger.load()
+                ledger.commit(tables.states())
+        except Exception:  # a damaged backup stays as it is (and is reported)
+            failed.append(backup.name)
+    return failed
+

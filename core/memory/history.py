@@ -33,3 +33,36 @@ class HistoryLog:
             raise StoreDamagedError(f"The history of the memory store cannot be read: {file_problem('history', exc)}. "
                                     "Run `mnemo check` to see what else is damaged.", [file_problem("history", exc)]) from None
         return sorted((HistoryEntry(**row) for row in rows), key=lambda e: e.at)
+
+
+PURGED_WORDS = "[words removed by a purge]"
+
+
+def scrub(log: HistoryLog, memory_ids: list[str], quotes: list[str]) -> int:
+    """Keep the events, drop the words (writer thread): the reasons of the purged memories'
+    own entries are blanked, and any other entry quoting one of `quotes` (a question quoted
+    in "used to answer: …") has the quote replaced. Returns the entries changed."""
+    import pyarrow.compute as pc
+
+    table = log.table.to_arrow().select(["id", "memory_id", "reason"])
+    if table.num_rows == 0:
+        return 0
+    reasons = table.column("reason")
+    hit = pc.is_in(table.column("memory_id"), value_set=pa.array(list(memory_ids), pa.string()))
+    for quote in quotes:
+        hit = pc.or_(hit, pc.fill_null(pc.match_substring(reasons, quote), False))
+    rows = table.filter(hit).to_pylist()
+    if not rows:
+        return 0
+    gone = set(memory_ids)
+    changed = []
+    for row in rows:
+        reason = row["reason"] or ""
+        if row["memory_id"] in gone:
+            reason = PURGED_WORDS
+        for quote in quotes:
+            reason = reason.replace(quote, PURGED_WORDS)
+        changed.append({"id": row["id"], "reason": reason})
+    log.table.merge_insert("id").when_matched_update_all().execute(
+        pa.Table.from_pylist(changed, schema=pa.schema([("id", pa.string()), ("reason", pa.string())])))
+    return len(changed)

@@ -77,6 +77,7 @@ class LedgerState:
     tables: dict[str, TableState] = field(default_factory=dict)
     pending: dict[str, int] | None = None  # versions before a write that has not finished
     writes: int = 0
+    compacted: int = 0  # `writes` when the tables were last compacted
 
 
 class Ledger:
@@ -101,7 +102,7 @@ class Ledger:
         tables = {name: TableState(int(t["version"]), int(t["rows"])) for name, t in data["tables"].items()}
         pending = data.get("pending")
         self.state = LedgerState(tables, {k: int(v) for k, v in pending.items()} if pending else None,
-                                 int(data.get("writes", 0)))
+                                 int(data.get("writes", 0)), int(data.get("compacted", 0)))
         return self.state
 
     def begin(self, versions: dict[str, int]) -> None:
@@ -120,10 +121,14 @@ class Ledger:
         self.state = state
         self._save()
 
+    def compacted(self) -> None:
+        self.state.compacted = self.state.writes
+        self._save()
+
     def _save(self) -> None:
         state = self.state
         data = {"format": LEDGER_FORMAT, "tables": {k: v.as_json() for k, v in state.tables.items()},
-                "pending": state.pending, "writes": state.writes}
+                "pending": state.pending, "writes": state.writes, "compacted": state.compacted}
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".integrity-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:

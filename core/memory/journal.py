@@ -40,15 +40,17 @@ class ImportJournal:
         except Exception as exc:  # the journal stays: the next open undoes it
             log.error("could not undo an unfinished import now (%s); it is undone when the store opens next", exc)
 
-    def recover(self) -> None:
-        """On open: an import that did not finish (the process was killed half-way) is undone."""
+    def recover(self) -> bool:
+        """On open: an import that did not finish (the process was killed half-way) is undone.
+        True when there was one."""
         pending = self.tables.meta_value(PENDING_IMPORT)
         if not pending:
-            return
+            return False
         versions = json.loads(pending)
-        log.warning("undoing an import that did not finish (tables back to %s)", versions)
+        log.info("undoing an import that did not finish (tables back to %s)", versions)
         self._restore(versions)
         self.tables.delete_meta(PENDING_IMPORT)
+        return True
 
     def _restore(self, versions: dict) -> None:
         for table, key in ((self.tables.memories, "memories"), (self.tables.history, "history")):

@@ -18,6 +18,8 @@ from .records import Memory, State
 
 # Small integer codes for the states a decay sweep moves between (0 = any other state).
 STATE_CODES = {State.ACTIVE: 1, State.FADING: 2, State.FORGOTTEN: 3}
+# A code for every state (the "state_id" column: which rows may take part in a search).
+STATE_IDS = {str(state): i for i, state in enumerate(State, start=1)}
 
 
 class Mirror:
@@ -183,4 +185,5 @@ def column_values(records: list[Memory]) -> dict[str, np.ndarray]:
         "swept": np.fromiter((m.state == State.ACTIVE or m.state == State.FADING for m in records),
                              dtype=bool, count=n),
         "state_code": np.fromiter((STATE_CODES.get(m.state, 0) for m in records), dtype=np.int8, count=n),
+        "state_id": np.fromiter((STATE_IDS.get(m.state, 0) for m in records), dtype=np.int8, count=n),
     }

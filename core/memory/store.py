@@ -34,6 +34,7 @@ from .writes import RecordWrites
 __all__ = ["Cancelled", "LOCK_FILE", "MemoryStore", "PENDING_IMPORT", "STATE_CODES"]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+COMPACT_EVERY = 200  # writes between compactions (each write leaves a table version and a small file)
 
 
 class MemoryStore(RecordWrites):
@@ -101,11 +102,13 @@ class MemoryStore(RecordWrites):
             self.damage += compare(recorded, actual)
         elif not legacy and not fresh and not self.damage and any(t.rows for t in actual.values()):
             self.damage.append("its integrity record (integrity.json) is missing")
+        rolled_back = False
         if not self.damage:
             if recorded is not None and recorded.pending is not None:
-                log.warning("rolling back a write that did not finish (tables back to %s)", recorded.pending)
+                log.info("rolling back a write that did not finish (tables back to %s)", recorded.pending)
                 self._tables.roll_back(recorded.pending)
-            self._journal.recover()
+                rolled_back = True
+            rolled_back = self._journal.recover() or rolled_back
             if legacy:
                 self._migrate(version)
         records, vectors, broken = self._tables.read_memories()
@@ -117,6 +120,9 @@ class MemoryStore(RecordWrites):
             self.mark_damaged(self.damage)
             log.info("%s", self._damage_text)
         else:
+            if rolled_back:  # what the unfinished write left on disk goes with the old versions
+                for table in (self._tables.memories, self._tables.history):
+                    self._tables.compact(table)
             self._ledger.commit(self._tables.states(self._history.rows, len(self._mirror.ids)))
 
     def _migrate(self, version: int) -> None:
@@ -259,11 +265,17 @@ class MemoryStore(RecordWrites):
 
     def compact(self) -> None:
         """Merge the tables' small files and drop their old versions (what a purge deleted
-        leaves the disk with them). Runs as one write."""
+        leaves the disk with them, and every write adds a version). Runs as one write."""
         def write() -> None:
             for table in (self._tables.memories, self._tables.history, self._tables.meta):
                 self._tables.compact(table)
         self._write(write, "the compaction")
+        self._writer.run(self._ledger.compacted)
+
+    def compaction_due(self, every_writes: int = COMPACT_EVERY) -> bool:
+        """Have enough writes piled up versions and small files since the last compaction?"""
+        state = self._ledger.state
+        return not self.damage and state is not None and state.writes - state.compacted >= every_writes
 
     # ---------------------------------------------------------------- one write at a time
     def _write(self, fn: Callable[[], T], what: str) -> T:

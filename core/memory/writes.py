@@ -9,6 +9,7 @@ import numpy as np
 
 from ..errors import MnemoError, StoreError
 from .journal import Cancelled
+from .history import scrub
 from .records import HistoryEntry, Memory, new_id
 from .tables import id_filter
 
@@ -165,7 +166,9 @@ class RecordWrites:
             if not ids:
                 return 0
             now = self.clock.now().timestamp()
+            quotes = purge_quotes([records[i].text for i in ids])
             self._tables.memories.delete(id_filter(ids))
+            scrub(self._history, ids, quotes)
             self._history.append([HistoryEntry(new_id(), i, now, actor, "purged", records[i].state, "", reason)
                                   for i in ids])
             self._mirror.remove(set(ids))
@@ -194,6 +197,17 @@ class RecordWrites:
                 raise ValueError(f"memory {m.id} has no {self.dim}-dimensional vector")
             if not np.isfinite(vector).all() or abs(float(np.linalg.norm(vector)) - 1.0) > 1e-3:
                 raise ValueError(f"memory {m.id} has a vector that is not finite and of unit length")
+
+
+def purge_quotes(texts: list[str]) -> list[str]:
+    """What other records may quote of these texts: the start of each (the 80 characters a
+    history reason or a lesson quotes), when long enough not to match by chance."""
+    out = []
+    for text in texts:
+        quote = " ".join(text.split())[:80]
+        if len(quote) >= 12:
+            out.append(quote)
+    return out
 
 
 def _check_cancel(cancel) -> None:

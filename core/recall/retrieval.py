@@ -2,7 +2,6 @@
 BM25 keyword search by reciprocal rank fusion. Every hit says why it was chosen."""
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -10,11 +9,15 @@ import numpy as np
 
 from ..clock import Clock
 from ..memory.decay import DAY, DecayPolicy
-from ..memory.records import RETRIEVABLE_STATES, Kind, Memory
+from ..memory.records import RETRIEVABLE_STATES, Memory
+from ..memory.mirror import STATE_IDS
 from ..memory.store import MemoryStore
-from ..text import terms, terms_many
+from ..text import terms
 from .embedder import Embedder
+from .keywords import KeywordIndex, index_text
 from .vector_index import VectorIndex
+
+__all__ = ["Hit", "KeywordIndex", "MIN_SIMILARITY", "Retriever", "index_text"]
 
 MODES = ("hybrid", "dense", "bm25")
 # A hit is relevant when it is close in meaning or shares a keyword with the query. Dense
@@ -50,72 +53,6 @@ class Hit:
             shown = ", ".join(self.context_terms[:6])
             parts.append(f"replies to a turn that mentions {shown}")
         return "; ".join(parts) if parts else "recent memory"
-
-
-def index_text(memory: Memory) -> str:
-    """The text a memory is found by: the speaker's name belongs to what was said."""
-    return f"{memory.speaker}: {memory.text}" if memory.speaker else memory.text
-
-
-def keyword_keys(memories: list[Memory]) -> list[tuple[list[str], list[str]]]:
-    """(own terms, context terms) per memory, in order. A conversation turn is also found
-    by the words of the turn before it in the same conversation: questions often name what
-    the answer replies to ("What did Mel say about the painting?")."""
-    own = terms_many([index_text(m) for m in memories])
-    last_turn: dict[str, int] = {}
-    keys = []
-    for i, m in enumerate(memories):
-        context: list[str] = []
-        if m.kind == Kind.TURN:
-            prev = last_turn.get(m.conversation_id)
-            if prev is not None:
-                context = own[prev]
-            last_turn[m.conversation_id] = i
-        keys.append((own[i], context))
-    return keys
-
-
-class KeywordIndex:
-    """BM25 over each memory's keywords (and its conversational context), rebuilt when
-    memories were added."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._built_for = -1  # the store's content_version the index was built for
-        self._bm25 = None
-        self._vocab: set[str] = set()
-        self._own: list[set[str]] = []
-        self._context: list[set[str]] = []
-
-    def scores(self, store: MemoryStore, ids: list[str], query_terms: list[str]) -> np.ndarray:
-        with self._lock:
-            if self._built_for != store.content_version or len(self._own) != len(ids):
-                self._build(store, ids)
-                self._built_for = store.content_version
-            known = [t for t in query_terms if t in self._vocab]
-            if not known or self._bm25 is None:
-                return np.zeros(len(ids), dtype=np.float32)
-            return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
-
-    def matched(self, row: int, query_terms: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(query terms the memory has, query terms only its preceding turn has)."""
-        own = query_terms & self._own[row]
-        return tuple(sorted(own)), tuple(sorted((query_terms & self._context[row]) - own))
-
-    def _build(self, store: MemoryStore, ids: list[str]) -> None:
-        import bm25s
-
-        keys = keyword_keys([store.get(i) for i in ids])
-        self._own = [set(own) for own, _ in keys]
-        self._context = [set(context) for _, context in keys]
-        # bm25s needs at least one token per document; an empty doc gets a token no query has.
-        corpus = [(own + context) or ["\x00"] for own, context in keys]
-        if corpus:
-            self._bm25 = bm25s.BM25()
-            self._bm25.index(corpus, show_progress=False)
-            self._vocab = set(self._bm25.vocab_dict)
-        else:
-            self._bm25, self._vocab = None, set()
 
 
 class Retriever:
@@ -220,7 +157,13 @@ class Retriever:
         cached = self._mask_cache
         if cached is not None and cached[0] == key and cached[1] == states and len(cached[2]) == len(ids):
             return cached[2]
-        mask = np.fromiter((self.store.get(i).state in states for i in ids), dtype=bool, count=len(ids))
+        cols = self.store.columns()
+        if len(cols["ids"]) == len(ids) and (not ids or (cols["ids"][0] == ids[0] and cols["ids"][-1] == ids[-1])):
+            # the columns follow every write: no pass over the records
+            wanted = [STATE_IDS[str(s)] for s in states if str(s) in STATE_IDS]
+            mask = np.isin(cols["state_id"], wanted)
+        else:
+            mask = np.fromiter((self.store.get(i).state in states for i in ids), dtype=bool, count=len(ids))
         self._mask_cache = (key, states, mask)
         return mask
 

@@ -67,7 +67,8 @@ def export_markdown(store: MemoryStore, folder: Path) -> list[Path]:
     portrait). Deleted memories and lessons are left out."""
     folder = Path(folder).expanduser()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.exists():
+            folder.mkdir(parents=True, mode=0o700)  # a new folder is the user's alone, like the memory
     except OSError as exc:
         raise MnemoError(f"Cannot create the folder {folder} ({exc.strerror or exc}).") from exc
     records = [m for m in store.all() if m.state != State.DELETED and m.kind != Kind.LESSON]
@@ -103,8 +104,12 @@ def export_markdown(store: MemoryStore, folder: Path) -> list[Path]:
 
 
 def _write(path: Path, text: str) -> Path:
+    """Readable by the user only (0600), whatever the umask says."""
     try:
-        path.write_text(text, encoding="utf-8")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
     except OSError as exc:
         raise MnemoError(f"Could not write {path} ({exc.strerror or exc}).") from exc
     return path

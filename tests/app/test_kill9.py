@@ -79,6 +79,7 @@ def test_an_import_killed_at_any_moment_is_all_or_nothing(tmp_path):
         mnemo = reopen(data)
         kept = mnemo.add_note("saved before the import").memory.id
         mnemo.close()
+        before = _bytes(data / "store")
         proc = start(data, "import", source)
         # kill during reading, during the saving batches, or right after the end
         point = ["IMPORT-START", "PROGRESS Saving", "PROGRESS Saving", "PROGRESS Saving", "IMPORT-DONE",
@@ -107,6 +108,13 @@ def test_an_import_killed_at_any_moment_is_all_or_nothing(tmp_path):
         assert kept in {m.id for m in mnemo.store.all()}
         assert mnemo.store.meta(PENDING_IMPORT) is None
         assert len(mnemo.store.history()) == 1 + len(texts)
+        if not texts:  # undone: what the killed import had written is gone from the disk too
+            assert _bytes(data / "store") < before + 256_000, (before, _bytes(data / "store"))
+        assert mnemo.store.check() == []
         outcomes.append((point, len(texts)))
         mnemo.close()
     assert {n for _, n in outcomes} == {0, 1500}, outcomes  # both endings were exercised
+
+
+def _bytes(folder) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())

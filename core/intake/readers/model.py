@@ -8,6 +8,7 @@ from datetime import datetime
 
 from ...bounded import MAX_FILE_BYTES, StreamedArray
 from ...errors import ImportFormatError
+from ...text import clean, has_words
 
 __all__ = ["MAX_FILE_BYTES", "MAX_TURNS", "MAX_TURN_CHARS", "ImportFormatError", "ParsedImport", "Rejected", "Turn"]
 
@@ -57,8 +58,8 @@ class ParsedImport:
         if not isinstance(text, str):
             self.rejected.add("the message is not text", where)
             return
-        text = text.strip()
-        if not text:
+        text = clean(text).strip()
+        if not text or not has_words(text):
             self.rejected.add("the message is empty", where)
         elif len(text) > MAX_TURN_CHARS:
             self.rejected.add(f"the message is longer than {MAX_TURN_CHARS:,} characters", where)

@@ -132,7 +132,7 @@ def test_purging_a_deleted_memory_takes_it_out_of_the_summary(mnemo, clock):
     assert "Acme" not in after.text and "running shoes" in after.text
 
 
-def test_purging_forgotten_details_keeps_the_gist(mnemo, clock):
+def test_forgotten_details_keep_the_gist_and_a_purge_takes_their_words_out(mnemo, clock):
     _day(clock, "2026-05-01")
     a = mnemo.add_note("We went kayaking on Lake Bled and saw a heron.").memory
     mnemo.add_note("Dinner at a small trattoria near the lake.")
@@ -140,9 +140,12 @@ def test_purging_forgotten_details_keeps_the_gist(mnemo, clock):
     summary = mnemo.summarize()[0]
     clock.advance(days=90)
     mnemo.sweep()
-    mnemo.purge(a.id)
+    assert mnemo.store.get(a.id).state == State.FORGOTTEN
+    assert mnemo.summaries.pending_days() == [] and "Lake Bled" in mnemo.store.get(summary.id).text
+    mnemo.purge(a.id)  # forgetting for good: the summary is written again without it
     assert mnemo.summaries.pending_days() == []
-    assert "Lake Bled" in mnemo.store.get(summary.id).text
+    text = mnemo.store.get(summary.id).text
+    assert "Lake Bled" not in text and "trattoria" in text
 
 
 def test_a_day_whose_details_were_all_deleted_loses_its_summary(mnemo, clock):

@@ -220,3 +220,19 @@ def test_columns_follow_every_write_without_a_rebuild(tmp_path, clock):
     store.purge([ids[0]], actor="t", reason="t")
     assert len(store.columns()["ids"]) == 5
     store.close()
+
+
+def test_versions_and_small_files_do_not_pile_up(tmp_path, clock):
+    store = MemoryStore.open(tmp_path, clock)
+    for i in range(210):
+        store.add([_memory(f"note {i}", clock)], actor="user", reason="t")
+    folder = tmp_path / "store" / "memories.lance"
+    piled = len(list((folder / "_versions").glob("*.manifest")))
+    assert piled > 200 and store.compaction_due()
+    store.compact()
+    assert not store.compaction_due()
+    assert len(list((folder / "_versions").glob("*.manifest"))) <= 3
+    assert len(list((folder / "data").glob("*.lance"))) <= 3
+    assert len(store) == 210 and store.check() == []
+    store.close()
+    assert len(MemoryStore.open(tmp_path, clock)) == 210
