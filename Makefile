@@ -32,6 +32,7 @@ bench: setup
 	$(PY) scripts/bench_decay.py
 	$(PY) scripts/bench_guard.py
 	$(PY) scripts/bench_retrieval.py
+	$(PY) scripts/bench_keywords.py
 	$(PY) scripts/bench_capture.py
 
 eval-guard: setup

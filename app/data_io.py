@@ -108,3 +108,12 @@ def apply_pending_restore(data_dir: Path, clock) -> str | None:
     restore_store(Path(data_dir), find_backup(Path(data_dir), name), clock.now())
     cancel_restore(data_dir)
     return name
+
+
+def restore_now(data_dir: Path, name: str, clock) -> str:
+    """Put backup `name` in place of the store at once (the store must not be open; the
+    current one is backed up first). Returns the name of that safety backup."""
+    from core.memory.backup import find_backup, restore_store
+
+    cancel_restore(data_dir)
+    return restore_store(Path(data_dir), find_backup(Path(data_dir), name), clock.now()).name

@@ -75,7 +75,7 @@ def build_bridge(data_dir: Path, clock: Clock, model_path: Path | None = None):
 
         return switch_model(mnemo, path)
 
-    return MnemoBridge(factory, model_switcher=switch, data_ops=_Lazy("app.data_io"))
+    return MnemoBridge(factory, model_switcher=switch, data_ops=_Lazy("app.data_io"), data_dir=data_dir, clock=clock)
 
 
 class _Lazy:

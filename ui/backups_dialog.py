@@ -57,6 +57,7 @@ class BackupsDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(close)
         self.names: list[str] = []
+        self.note = ""  # what the last action did, shown below the list
         self.refresh()
 
     def refresh(self) -> None:
@@ -72,7 +73,7 @@ class BackupsDialog(QDialog):
         for column in range(4):
             self.list.resizeColumnToContents(column)
         self.pending.setText(f"“{pending}” will be restored when Mnemo next starts." if pending else
-                             "" if backups else "No backups yet.")
+                             self.note or ("" if backups else "No backups yet."))
         self.undo_button.setVisible(bool(pending))
         self._selection()
 
@@ -92,6 +93,9 @@ class BackupsDialog(QDialog):
         if not items:
             return
         name = items[0].text(3)
+        if self.bridge.is_damaged or self.bridge.open_error is not None:
+            self._restore_now(name, items[0].text(0))
+            return
         answer = QMessageBox.question(
             self, "Restore this backup?",
             f"Replace the memory with the backup taken {items[0].text(0)}?\n\nIt happens when Mnemo next starts. "
@@ -99,6 +103,22 @@ class BackupsDialog(QDialog):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:
             self.bridge.request_restore(name, lambda _n: self.refresh(), self._failed)
+
+    def _restore_now(self, name: str, taken: str) -> None:
+        """A damaged (or unopened) memory is replaced at once, and opened again."""
+        answer = QMessageBox.question(
+            self, "Restore this backup now?",
+            f"Replace the damaged memory with the backup taken {taken}, and open it?\n\nThe damaged memory is kept "
+            "as a backup first.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.restore_button.setEnabled(False)
+
+        def done(safety: str) -> None:
+            self.note = f"Restored. The damaged memory is kept as the backup {safety}."
+            self.refresh()
+        self.bridge.restore_and_reopen(name, done, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.now_button.setEnabled(True)

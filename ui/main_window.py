@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 from .assets import app_icon
 from .backups_dialog import BackupsDialog
 from .chat_view import PLACEHOLDER, ChatView
+from .damage_dialog import DamageDialog
 from .export_flow import ExportFlow
 from .guard_view import GuardView
 from .health_view import HealthView
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.guard.notice.connect(self.notify)
         bridge.status.connect(self._status)
         bridge.open_failed.connect(self._open_failed)
+        bridge.damaged.connect(self.show_damage)
         bridge.embedder_failed.connect(self._part_failed)
         bridge.model_failed.connect(lambda message: self._part_failed(message, offer_model=True))
         bridge.ready.connect(self._ready)
@@ -200,6 +202,18 @@ class MainWindow(QMainWindow):
         self.chat.show_error(message)
         self.state_label.setToolTip(message)
         self.notify(message)
+        if self.bridge.open_damaged:
+            self.show_damage(message)
+
+    def show_damage(self, message: str) -> DamageDialog:
+        """The memory is damaged: say what is wrong and offer the ways out."""
+        self.chat.show_error(message)
+        self.state_label.setText("Memory is read-only (damaged)" if self.bridge.mnemo is not None
+                                 else "Memory could not be opened")
+        self.state_label.setToolTip(message)
+        self.damage_dialog = DamageDialog(self.bridge, message, self.open_backups, self)
+        self.damage_dialog.open()
+        return self.damage_dialog
 
     def _part_failed(self, message: str, offer_model: bool = False) -> None:
         self.chat.show_error(message, offer_model=offer_model)

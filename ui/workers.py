@@ -14,15 +14,17 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 
 from core.errors import MnemoError
 
 from .display import error_text
 from .import_guard import use_thread_safe_import
+from .job import Job
 from .workers_data import DataCalls
 from .workers_guard import GuardCalls
 from .workers_memory_life import MemoryLifeCalls
+from .workers_repair import RepairCalls
 
 if TYPE_CHECKING:  # importing core.mnemo pulls in numpy and pyarrow: only in workers
     from core.mnemo import Mnemo
@@ -31,15 +33,6 @@ log = logging.getLogger("mnemo.ui")
 
 Callback = Callable[..., Any] | None
 ModelSwitcher = Callable[["Mnemo", Path], Any]  # loads the file, makes it answer; raises ModelError
-
-
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], None]):
-        super().__init__()
-        self._fn = fn
-
-    def run(self) -> None:
-        self._fn()
 
 
 class AskHandle:
@@ -56,7 +49,7 @@ class AskHandle:
         return self.event.is_set()
 
 
-class MnemoBridge(DataCalls, GuardCalls, MemoryLifeCalls, QObject):
+class MnemoBridge(DataCalls, GuardCalls, MemoryLifeCalls, RepairCalls, QObject):
     status = Signal(str)  # what Mnemo is doing, for the status bar
     opened = Signal()  # the store is open: browsing, search and capture work
     open_failed = Signal(str)
@@ -70,14 +63,20 @@ class MnemoBridge(DataCalls, GuardCalls, MemoryLifeCalls, QObject):
     maintenance_started = Signal(str)  # an upkeep job started from this window (run_job)
     maintenance_finished = Signal(object)  # a core JobResult, from run_job or job_finished (any thread)
     maintenance_failed = Signal(str, str)  # (job, why)
+    damaged = Signal(str)  # the store opened read-only: what is wrong and what to do (ui/workers_repair.py)
 
     _deliver = Signal(object, object)  # (callback, args) from a worker to the GUI thread
 
     def __init__(self, factory: Callable[[], "Mnemo"], parent: QObject | None = None, threads: int = 4,
-                 model_switcher: ModelSwitcher | None = None, data_ops: Any = None):
-        """`data_ops`: import, export and backup operations (app/data_io.py); None hides them."""
+                 model_switcher: ModelSwitcher | None = None, data_ops: Any = None,
+                 data_dir: Path | None = None, clock: Any = None):
+        """`data_ops`: import, export and backup operations (app/data_io.py); None hides them.
+        `data_dir` and `clock`: for the backups of a memory that could not be opened."""
         super().__init__(parent)
         self.data_ops = data_ops
+        self.data_dir = data_dir
+        self.clock = clock
+        self.open_damaged = False
         use_thread_safe_import()  # workers import numpy, lancedb, torch...
         self._factory = factory
         self._switcher = model_switcher
@@ -110,7 +109,7 @@ class MnemoBridge(DataCalls, GuardCalls, MemoryLifeCalls, QObject):
             return
         self._started = True
         self._set_status("Opening memory…")
-        self._pool.start(_Job(self._startup))
+        self._pool.start(Job(self._startup))
 
     def _startup(self) -> None:
         try:
@@ -140,12 +139,16 @@ class MnemoBridge(DataCalls, GuardCalls, MemoryLifeCalls, QObject):
             return
         self.mnemo = mnemo
         self.opened.emit()
+        self._report_damage(mnemo)
         pending, self._pending = self._pending, []
         for fn, on_done, on_error in pending:
             self._submit(fn, on_done, on_error)
 
     def _on_open_failed(self, exc: BaseException) -> None:
+        from core.errors import StoreDamagedError
+
         self.open_error = error_text(exc)
+        self.open_damaged = isinstance(exc, StoreDamagedError)
         self._set_status("Memory could not be opened")
         self.open_failed.emit(self.open_error)
         pending, self._pending = self._pending, []
@@ -169,6 +172,8 @@ class MnemoBridge(DataCalls, GuardCalls, MemoryLifeCalls, QObject):
         self.ready.emit()
 
     def _ready_status(self) -> str:
+        if self.is_damaged and self.mnemo is not None:
+            return "Memory is read-only (damaged)"
         if self.switching_model:
             return "Loading language model…"
         if self.model_error:
@@ -210,7 +215,7 @@ class MnemoBridge(DataCalls, GuardCalls, MemoryLifeCalls, QObject):
             if on_done is not None:
                 self._post(on_done, result)
 
-        self._pool.start(_Job(job))
+        self._pool.start(Job(job))
 
     def _post(self, callback: Callable, *args: Any) -> None:
         """From any thread: run callback(*args) on the GUI thread."""

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .job import Job
+
 Callback = Callable[..., Any] | None
 
 
@@ -78,8 +80,7 @@ class DataCalls:
         from core.memory.backup import list_backups
 
         ops = self.data_ops
-        self.call(lambda mnemo: (list_backups(mnemo.data_dir), ops.pending_restore(mnemo.data_dir)),
-                  on_done, on_error)
+        self.call_folder(lambda folder: (list_backups(folder), ops.pending_restore(folder)), on_done, on_error)
 
     def backup_now(self, on_done: Callback, on_error: Callback = None) -> None:
         self.call(lambda mnemo: mnemo.backup("manual"), on_done, on_error)
@@ -88,10 +89,27 @@ class DataCalls:
         """Restore backup `name` when Mnemo next starts (None: do not)."""
         ops = self.data_ops
 
-        def run(mnemo):
+        def run(folder):
             if name is None:
-                ops.cancel_restore(mnemo.data_dir)
+                ops.cancel_restore(folder)
             else:
-                ops.request_restore(mnemo.data_dir, name)
+                ops.request_restore(folder, name)
             return name
-        self.call(run, on_done, on_error)
+        self.call_folder(run, on_done, on_error)
+
+    def call_folder(self, fn: Callable, on_done: Callback, on_error: Callback = None) -> None:
+        """fn(data folder) on a worker, also when the memory could not be opened (its backups)."""
+        folder = getattr(self, "data_dir", None)
+        if folder is None:  # no folder given: the open memory's
+            self.call(lambda mnemo: fn(mnemo.data_dir), on_done, on_error)
+            return
+        def job() -> None:
+            try:
+                result = fn(folder)
+            except BaseException as exc:  # noqa: BLE001 - shown to the user
+                if on_error is not None:
+                    self._post(on_error, exc)
+                return
+            if on_done is not None:
+                self._post(on_done, result)
+        self._pool.start(Job(job))

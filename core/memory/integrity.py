@@ -78,6 +78,7 @@ class LedgerState:
     pending: dict[str, int] | None = None  # versions before a write that has not finished
     writes: int = 0
     compacted: int = 0  # `writes` when the tables were last compacted
+    closed: bool = True  # False while a Mnemo has the store open: still False on open = it crashed
 
 
 class Ledger:
@@ -102,7 +103,8 @@ class Ledger:
         tables = {name: TableState(int(t["version"]), int(t["rows"])) for name, t in data["tables"].items()}
         pending = data.get("pending")
         self.state = LedgerState(tables, {k: int(v) for k, v in pending.items()} if pending else None,
-                                 int(data.get("writes", 0)), int(data.get("compacted", 0)))
+                                 int(data.get("writes", 0)), int(data.get("compacted", 0)),
+                                 bool(data.get("closed", True)))
         return self.state
 
     def begin(self, versions: dict[str, int]) -> None:
@@ -125,10 +127,16 @@ class Ledger:
         self.state.compacted = self.state.writes
         self._save()
 
+    def set_closed(self, closed: bool) -> None:
+        if self.state is not None and self.state.closed != closed:
+            self.state.closed = closed
+            self._save()
+
     def _save(self) -> None:
         state = self.state
         data = {"format": LEDGER_FORMAT, "tables": {k: v.as_json() for k, v in state.tables.items()},
-                "pending": state.pending, "writes": state.writes, "compacted": state.compacted}
+                "pending": state.pending, "writes": state.writes, "compacted": state.compacted,
+                "closed": state.closed}
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".integrity-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -85,6 +85,9 @@ class MemoryStore(RecordWrites):
         except (StoreError, Cancelled):
             raise
         except Exception as exc:  # lance raises OSError/ValueError/RuntimeError with its own internals
+            if _disk_full(exc):
+                raise StoreError(f"The disk is full: Mnemo cannot open the memory in {self.data_dir} until some "
+                                 "space is freed. Nothing was changed.") from None
             log.debug("opening the store failed", exc_info=True)
             raise self._damaged([unreadable(self._tables.db_dir, exc)], fatal=True) from None
 
@@ -116,14 +119,29 @@ class MemoryStore(RecordWrites):
             self.damage.append(damaged_rows(broken))
         self._mirror.load(records, vectors)
         self._history.rows = self._tables.history.count_rows()
+        if not self.damage:
+            if rolled_back:  # what the unfinished write left on disk goes with the old versions
+                for table in (self._tables.memories, self._tables.history):
+                    self._tables.compact(table)
+            try:
+                self._ledger.commit(self._tables.states(self._history.rows, len(self._mirror.ids)))
+            except OSError as exc:
+                if not _disk_full(exc):
+                    raise
+                log.warning("the disk is full: the store is open, and each write will say so")
+            if recorded is not None and not recorded.closed:
+                # the last Mnemo did not close it (a crash, a kill): read everything back before going on
+                log.info("the store was not closed cleanly; checking it whole")
+                self.damage = inspect(self._tables.db_dir, self.dim)
         if self.damage:
             self.mark_damaged(self.damage)
             log.info("%s", self._damage_text)
         else:
-            if rolled_back:  # what the unfinished write left on disk goes with the old versions
-                for table in (self._tables.memories, self._tables.history):
-                    self._tables.compact(table)
-            self._ledger.commit(self._tables.states(self._history.rows, len(self._mirror.ids)))
+            try:
+                self._ledger.set_closed(False)
+            except OSError as exc:
+                if not _disk_full(exc):
+                    raise
 
     def _migrate(self, version: int) -> None:
         """Upgrade an older store in place, after copying it to backups/."""
@@ -155,6 +173,11 @@ class MemoryStore(RecordWrites):
         return self._damage_text
 
     def close(self) -> None:
+        if not self._writer.closed and self._ledger.state is not None and not self.damage:
+            try:
+                self._writer.run(lambda: self._ledger.set_closed(True))
+            except OSError as exc:  # a full disk: the next open checks the store whole, nothing is lost
+                log.warning("could not mark the store closed: %s", exc)
         self._writer.close()
         self._release_lock()
 
@@ -347,10 +370,14 @@ class MemoryStore(RecordWrites):
         self._mirror.columns_cache = value
 
 
+def _disk_full(exc: BaseException) -> bool:
+    text = str(exc)
+    return getattr(exc, "errno", None) == 28 or "No space left" in text or "[Errno 28]" in text
+
+
 def write_failure(what: str, exc: BaseException) -> str:
     """The sentence for a write the disk or the files refused (nothing was changed)."""
-    text = str(exc)
-    if "No space left" in text or getattr(exc, "errno", None) == 28 or "[Errno 28]" in text:
+    if _disk_full(exc):
         return (f"The disk is full: {what} was not saved, and nothing was changed. Free some disk space and "
                 "try again.")
     reason = getattr(exc, "strerror", None) or "the store's files refused the write"

@@ -30,6 +30,10 @@ class SerialWriter:
         self._thread_ident = threading.get_ident()
         return fn()
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         if not self._closed:
             self._closed = True
