@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..errors import StoreError, StoreVersionError
-from .integrity import CHECKED_FIELDS, DamageFound, TableState, bad_vectors, record_checksum
+from .integrity import DamageFound, TableState, bad_vectors, record_checksums
 from .records import Memory
 from .schema import (
     HISTORY,
@@ -133,10 +133,10 @@ class Tables:
         columns = {name: table.column(name).to_pylist() for name in SCALAR_FIELDS}
         sums = table.column("checksum").to_pylist() if "checksum" in table.schema.names else [None] * n
         bad = bad_vectors(vectors)
+        expected = record_checksums(columns, vectors) if n else []
         good, broken = [], []
         for i in range(n):
-            values = {name: columns[name][i] for name in CHECKED_FIELDS}
-            if bad[i] or (sums[i] is not None and sums[i] != record_checksum(values, vectors[i])):
+            if bad[i] or (sums[i] is not None and sums[i] != expected[i]):
                 broken.append(columns["id"][i])
             else:
                 good.append(i)
