@@ -83,8 +83,12 @@ def request_restore(data_dir: Path, name: str) -> None:
     chosen = find_backup(Path(data_dir), name)
     mark = Path(data_dir) / RESTORE_MARK
     partial = mark.with_name(mark.name + ".part")
-    partial.write_text(chosen.name + "\n", encoding="utf-8")
-    os.replace(partial, mark)  # a reader sees the old mark or the whole new one
+    try:
+        partial.write_text(chosen.name + "\n", encoding="utf-8")
+        os.replace(partial, mark)  # a reader sees the old mark or the whole new one
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise MnemoError(f"The restore could not be planned ({exc.strerror or exc}); nothing was changed.") from None
 
 
 def cancel_restore(data_dir: Path) -> None:

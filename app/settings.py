@@ -90,19 +90,23 @@ class Settings:
         return content
 
     def save(self, data_dir: Path) -> None:
+        """Written whole or not at all (a temporary file renamed); a full disk is a sentence."""
         data_dir = Path(data_dir)
-        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         content = {"model_path": self.model_path, **self.memory_settings()}
-        fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".settings-", suffix=".json")
+        tmp = None
         try:
+            data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=".settings-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(content, handle, indent=2)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, data_dir / FILE_NAME)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        except OSError as exc:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            raise MnemoError(f"The settings could not be saved in {data_dir} ({exc.strerror or exc}); they are "
+                             "as they were.") from None
 
 
 def _section(path: Path, raw: dict, name: str, kind):

@@ -8,6 +8,29 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QV
 from .display import error_text
 
 
+def in_app_words(message: str, readable: bool) -> str:
+    """The store's sentence, with the ways out named as the app's buttons instead of commands."""
+    head = message
+    for cut in (" The newest good backup", " No good backup"):
+        head = head.split(cut, 1)[0]
+    good = message.split("The newest good backup is ", 1)[1].split(":", 1)[0] if "newest good backup" in message \
+        else None
+    ways = (f"Restore a Backup… puts a good copy in its place (the newest good one is {good}); the damaged memory "
+            "is kept as a backup first." if good else "No good backup was found; File ▸ Backups… lists them all.")
+    if readable:
+        ways += " Keep What Is Readable keeps every memory that passed its checks."
+    return f"{head} {ways}"
+
+
+def repaired_text(report) -> str:
+    kept = f"{report.kept:,} {'memory' if report.kept == 1 else 'memories'}"
+    left = len(report.dropped)
+    out = ("nothing was left out" if not left else
+           f"{left:,} damaged {'memory was' if left == 1 else 'memories were'} left out")
+    return (f"The memory was repaired: {kept} kept, {out}. The memory as it was is saved as the backup "
+            f"{report.backup.name}; it takes new memories again.")
+
+
 class DamageDialog(QDialog):
     def __init__(self, bridge, message: str, open_backups, parent: QWidget | None = None):
         """`open_backups()`: shows the Backups dialog."""
@@ -15,7 +38,7 @@ class DamageDialog(QDialog):
         self.bridge = bridge
         self.setWindowTitle("The memory needs attention")
         self.setObjectName("damageDialog")
-        text = QLabel(message)
+        text = QLabel(in_app_words(message, bridge.mnemo is not None))
         text.setWordWrap(True)
         text.setObjectName("damageText")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -36,9 +59,11 @@ class DamageDialog(QDialog):
 
     def _kept(self, report) -> None:
         self.accept()
-        self._tell(QMessageBox.Icon.Information, "Memory repaired",
-                   f"Kept {report.kept:,} memories and left out {len(report.dropped):,} that were damaged. The "
-                   f"memory as it was is saved as the backup {report.backup.name}.", self.parentWidget())
+        self.repaired = repaired_text(report)
+        show_info = getattr(getattr(self.parentWidget(), "chat", None), "show_info", None)
+        if show_info is not None:
+            show_info(self.repaired)
+        self._tell(QMessageBox.Icon.Information, "Memory repaired", repaired_text(report), self.parentWidget())
 
     def _failed(self, exc: BaseException) -> None:
         self.keep_button.setEnabled(True)

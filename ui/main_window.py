@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 from .assets import app_icon
 from .backups_dialog import BackupsDialog
 from .chat_view import PLACEHOLDER, ChatView
-from .damage_dialog import DamageDialog
+from .damage_dialog import DamageDialog, in_app_words
 from .export_flow import ExportFlow
 from .guard_view import GuardView
 from .health_view import HealthView
@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
 
     def show_damage(self, message: str) -> DamageDialog:
         """The memory is damaged: say what is wrong and offer the ways out."""
-        self.chat.show_error(message)
+        self.chat.show_error(in_app_words(message, self.bridge.mnemo is not None))
         self.state_label.setText("Memory is read-only (damaged)" if self.bridge.mnemo is not None
                                  else "Memory could not be opened")
         self.state_label.setToolTip(message)

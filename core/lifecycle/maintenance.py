@@ -48,7 +48,10 @@ class Maintenance:
         self.listeners: list[Callable[[JobResult], None]] = []
 
     def due(self) -> list[str]:
-        """The jobs that have work to do now, judged from the data."""
+        """The jobs that have work to do now, judged from the data (none while the store is
+        damaged and read-only: nothing could be written)."""
+        if self.store is not None and self.store.damage:
+            return []
         due = []
         last = self.forgetting.last_sweep_at()
         if last is None or self.clock.now().timestamp() - last >= self.sweep_every_hours * 3600:

@@ -37,7 +37,8 @@ def test_a_read_only_memory_says_why_and_keeping_what_is_readable_repairs_it(qtb
     qtbot.waitUntil(lambda: getattr(window, "damage_dialog", None) is not None and window.damage_dialog.isVisible())
     dialog = window.damage_dialog
     text = dialog.findChild(QLabel, "damageText").text()
-    assert "older version" in text and "mnemo backup restore" in text
+    assert "older version" in text and "Restore a Backup… puts a good copy" in text and "20" in text
+    assert "`" not in text  # the app's buttons, not commands
     assert window.state_label.text() == "Memory is read-only (damaged)"
     failures = []
     window.bridge.add_note("Written on top of the damage", "user", None, failures.append)
