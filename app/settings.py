@@ -4,7 +4,7 @@
   "model_path": null,                       # a GGUF file the user chose; null = the bundled model
   "decay": {                                # how memories fade (see core/memory/decay.py)
     "min_strength_days": 1.0,               #   strength of a memory of importance 0
-    "max_strength_days": 15.0,              #   strength of a memory of importance 1
+    "max_strength_days": 730.0,             #   strength of a memory of importance 1 (log-linear between)
     "recall_growth": 2.0,                   #   a recall multiplies strength by up to this (the full factor when almost forgotten)
     "fading_below": 0.5, "forget_below": 0.1, "retention_weight": 0.3
   },

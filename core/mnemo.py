@@ -14,6 +14,7 @@ from .clock import Clock
 from .days import day_of
 from .guard.memory_guard import MemoryGuard
 from .intake.capture import CaptureResult, CaptureService
+from .intake.importance import ImportanceJudge
 from .intake.importer import ImportReport, ImportService
 from .intake.readers import ParsedImport, read_import
 from .lifecycle.forgetting import Forgetting, Health
@@ -42,8 +43,9 @@ class Mnemo:
         self.policy = policy or DecayPolicy()
         self.store = MemoryStore.open(self.data_dir, clock, dim=embedder.dim, wait=wait)
         self.guard = MemoryGuard(self.store, embedder, clock, self._path_writer, enabled=guard)
+        self.judge = ImportanceJudge(embedder.embed)
         self.capture = CaptureService(self.store, embedder, clock, self.policy, screen=self.guard.screen,
-                                     stored=self.guard.stored)
+                                     stored=self.guard.stored, judge=self.judge)
         self.retriever = Retriever(self.store, embedder, clock=clock, policy=self.policy)
         self.forgetting = Forgetting(self.store, clock, self.policy)
         self.summaries = Summaries(self.store, embedder, clock, lambda: self.model, summary_options)
@@ -53,7 +55,7 @@ class Mnemo:
         self.maintenance = Maintenance(self.forgetting, self.summaries, self.portraits, clock, sweep_every_hours,
                                        backups=backups, store=self.store)
         self.importer = ImportService(self.store, embedder, clock, self.policy, screen=self.guard.screen,
-                                      stored=self.guard.stored)
+                                      stored=self.guard.stored, judge=self.judge)
         self.answers = AnswerService(self.retriever, model, self.capture, clock, forgetting=self.forgetting,
                                      background=self.background, guard=self.guard)
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+import numpy as np
 
 from ..clock import Clock, to_epoch
 from ..errors import InvalidInputError
@@ -13,6 +15,9 @@ from ..memory.store import MemoryStore
 from ..recall.embedder import Embedder
 from ..recall.retrieval import index_text
 from ..text import clean, has_words
+
+if TYPE_CHECKING:
+    from .importance import ImportanceJudge
 
 MAX_TEXT = 20_000
 NOTE_SOURCES = {str(s) for s in Source} - {str(Source.MNEMO)}
@@ -34,12 +39,25 @@ class CaptureResult:
     duplicate: bool  # True when an equal note was already stored (and is returned instead)
 
 
+def weigh(memories: list[Memory], judge: "ImportanceJudge | None", policy: DecayPolicy) -> list[Memory]:
+    """Each memory (with its vector) with its importance, the reason, and the strength that follows."""
+    if judge is None or not memories:
+        return memories
+    judged = judge.judge_many(memories, np.stack([np.asarray(m.vector, dtype=np.float32) for m in memories]))
+    return [m.with_changes(importance=importance, importance_reason=reason,
+                           strength=policy.initial_strength(importance))
+            for m, (importance, reason) in zip(memories, judged)]
+
+
 class CaptureService:
     def __init__(self, store: MemoryStore, embedder: Embedder, clock: Clock, policy: DecayPolicy | None = None,
                  screen: Callable[[Memory], Memory] | None = None,
-                 stored: Callable[[list[Memory]], None] | None = None):
+                 stored: Callable[[list[Memory]], None] | None = None,
+                 judge: "ImportanceJudge | None" = None):
         """`screen(memory)` sees every new record before it is stored (the guard quarantines
-        suspicious clipboard and imported records there)."""
+        suspicious clipboard and imported records there); `judge` weighs each new memory
+        (core/intake/importance.py; without one, the defaults of `default_importance`)."""
+        self.judge = judge
         self.screen = screen or (lambda memory: memory)
         self.stored = stored or (lambda memories: None)  # told what was written (the guard learns)
         self.store = store
@@ -66,7 +84,12 @@ class CaptureService:
             existing = None  # the user typed it themselves: their own note, not the held-back paste
         if existing is not None:
             return CaptureResult(existing, duplicate=True)
-        memory = self.screen(self._new(text, Kind.NOTE, source, at, digest, importance=importance))
+        memory = self._new(text, Kind.NOTE, source, at, digest, importance=importance)
+        if importance is None:
+            memory = weigh([memory], self.judge, self.policy)[0]
+        else:
+            memory = memory.with_changes(importance_reason="set by you")
+        memory = self.screen(memory)
         saved = self.store.add([memory], actor=_actor(source), reason=_why(memory, "note captured"))
         self.stored(saved)
         return CaptureResult(saved[0], False)
@@ -104,7 +127,8 @@ class CaptureService:
                           role=role, speaker=speaker, conversation_id=conversation_id, embed=False)
             )
         vectors = self.embedder.embed([index_text(m) for m in memories])
-        memories = [self.screen(m.with_changes(vector=v)) for m, v in zip(memories, vectors)]
+        memories = weigh([m.with_changes(vector=v) for m, v in zip(memories, vectors)], self.judge, self.policy)
+        memories = [self.screen(m) for m in memories]
         saved = self.store.add(memories, actor=_actor(source), reason="conversation turn captured")
         self.stored(saved)
         return saved

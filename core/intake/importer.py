@@ -21,7 +21,7 @@ from ..memory.records import HistoryEntry, Kind, Memory, State, content_hash, ne
 from ..memory.store import Cancelled, MemoryStore
 from ..recall.embedder import Embedder
 from ..recall.retrieval import index_text
-from .capture import default_importance
+from .capture import default_importance, weigh
 from .readers import ParsedImport, Rejected
 
 EMBED_BATCH = 256
@@ -65,7 +65,8 @@ class ImportReport:
 class ImportService:
     def __init__(self, store: MemoryStore, embedder: Embedder, clock: Clock, policy: DecayPolicy | None = None,
                  screen: Callable[[Memory], Memory] | None = None,
-                 stored: Callable[[list[Memory]], None] | None = None):
+                 stored: Callable[[list[Memory]], None] | None = None, judge=None):
+        self.judge = judge  # core/intake/importance.py: weighs each imported turn
         self.store = store
         self.embedder = embedder
         self.clock = clock
@@ -84,7 +85,7 @@ class ImportService:
         report.rejected = parsed.rejected
         memories = self._embed(memories, getattr(parsed.archive, "lesson_vectors", {}), progress, cancel)
         if parsed.archive is None:
-            memories = [self.screen(m) for m in memories]
+            memories = [self.screen(m) for m in weigh(memories, self.judge, self.policy)]
             now = to_epoch(self.clock.now())
             history = [HistoryEntry(new_id(), m.id, now, "import", "created", "", m.state,
                                     f"imported from {file_name}" + (f"; quarantined: {m.guard_reason}"

@@ -31,7 +31,7 @@ SWEPT_STATES = frozenset({State.ACTIVE, State.FADING})
 @dataclass(frozen=True)
 class DecayPolicy:
     min_strength_days: float = 1.0
-    max_strength_days: float = 15.0
+    max_strength_days: float = 730.0
     recall_growth: float = 2.0
     fading_below: float = 0.5
     forget_below: float = 0.1
@@ -48,8 +48,11 @@ class DecayPolicy:
             raise ValueError("retention_weight must lie between 0 and 1")
 
     def initial_strength(self, importance: float) -> float:
+        """Log-linear in importance: min at 0, max at 1, each step of importance multiplies the
+        strength (defaults: small talk 0.1 -> 1.9 days, an everyday detail 0.45 -> 20 days, a note
+        you save 0.75 -> 141 days, health 0.95 -> 525 days)."""
         importance = min(1.0, max(0.0, float(importance)))
-        return self.min_strength_days + importance * (self.max_strength_days - self.min_strength_days)
+        return float(self.min_strength_days * (self.max_strength_days / self.min_strength_days) ** importance)
 
     def reinforced(self, strength: float, retention_now: float = 0.0) -> float:
         """Strength after a recall made when the memory's retention was `retention_now`."""

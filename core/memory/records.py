@@ -18,6 +18,7 @@ class Kind(StrEnum):
     GLOBAL_SUMMARY = "global_summary"
     PORTRAIT = "portrait"
     LESSON = "lesson"
+    FACT = "fact"  # a statement about the user's world, distilled from episodes (core/lifecycle/facts.py)
 
 
 class Source(StrEnum):
@@ -85,7 +86,11 @@ class Memory:
     content_hash: str = ""
     updated_at: float = 0.0
     reinforced_at: float | None = None  # last recall or restore; decay counts from here (else created_at)
-    links: tuple[str, ...] = ()  # the memories a summary or portrait was made from
+    links: tuple[str, ...] = ()  # the memories a summary, portrait or fact was made from
+    importance_reason: str = ""  # why the importance is what it is ("health: a medication")
+    fact_key: str = ""  # a fact's subject and attribute ("sister|lives in"): the same key is the same fact
+    valid_from: float | None = None  # a fact holds from here (its first statement)...
+    valid_until: float | None = None  # ...until a newer statement by the user superseded it
     vector: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def with_changes(self, **changes) -> "Memory":

@@ -48,8 +48,10 @@ def memory_schema(dim: int) -> pa.Schema:
 
 
 V2_FIELDS = [pa.field("reinforced_at", pa.float64()), pa.field("links", pa.string())]
-# v3: a checksum of each record's content and vector (core/memory/integrity.py)
-V3_FIELDS = [pa.field("checksum", pa.string())]
+# v3: a checksum of each record's content and vector (core/memory/integrity.py), why its importance is
+# what it is, and for facts their key and validity (core/lifecycle/facts.py)
+V3_FIELDS = [pa.field("checksum", pa.string()), pa.field("importance_reason", pa.string()),
+             pa.field("fact_key", pa.string()), pa.field("valid_from", pa.float64()), pa.field("valid_until", pa.float64())]
 
 HISTORY_SCHEMA = pa.schema(
     [
@@ -82,6 +84,9 @@ def to_row(m: Memory) -> dict:
 def from_columns(columns: dict[str, list], i: int) -> Memory:
     values = {name: columns[name][i] for name in SCALAR_FIELDS}
     values["links"] = tuple(json.loads(values["links"])) if values.get("links") else ()
+    for name in ("importance_reason", "fact_key"):  # null in rows from before v3
+        if values[name] is None:
+            values[name] = ""
     return Memory(**values)
 
 
@@ -100,8 +105,15 @@ def migrate(memories_table, from_version: int, initial_strength_sql: str, now: f
         memories_table.update(values_sql={"strength": initial_strength_sql, "reinforced_at": repr(float(now))})
     if from_version < 3:
         # v3: every record carries the checksum of its content and vector
-        if "checksum" not in set(memories_table.schema.names):
-            memories_table.add_columns(V3_FIELDS)
+        present = set(memories_table.schema.names)
+        missing = [f for f in V3_FIELDS if f.name not in present]
+        if missing:
+            memories_table.add_columns(missing)
+        if from_version == 2:
+            # v2 forgot within weeks (strength 1 to 15 days): memories are kept as long as v3's
+            # curve says, and what the old curve forgot is back (the next sweep applies the new one)
+            memories_table.update(values_sql={"strength": f"greatest(strength, {initial_strength_sql})"})
+            memories_table.update(where="state = 'forgotten'", values={"state": "active"})
         table = memories_table.to_arrow()
         if table.num_rows:
             columns = {name: table.column(name).to_pylist() for name in CHECKED_FIELDS}

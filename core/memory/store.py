@@ -149,8 +149,8 @@ class MemoryStore(RecordWrites):
 
         self.last_backup = backup_store(self.data_dir, f"before-schema-v{SCHEMA_VERSION}", self.clock.now())
         policy = DecayPolicy()
-        strength_sql = (f"{policy.min_strength_days} + importance * "
-                        f"{policy.max_strength_days - policy.min_strength_days}")
+        ratio = policy.max_strength_days / policy.min_strength_days
+        strength_sql = f"{policy.min_strength_days} * power({ratio}, importance)"  # DecayPolicy.initial_strength
         self._tables.migrate(version, strength_sql, self.clock.now().timestamp())
 
     def _damaged(self, problems: list[str], fatal: bool) -> StoreDamagedError:

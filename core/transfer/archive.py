@@ -31,14 +31,17 @@ from ..memory.records import HistoryEntry, Kind, Memory, State
 from ..memory.schema import SCALAR_FIELDS, SCHEMA_VERSION
 
 FORMAT = "mnemo-archive"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 PARTS = ("memories.jsonl", "history.jsonl", "settings.json", "lesson_vectors.json")
 VECTORS_NOTE = ("rebuilt on import from each record's text with all-MiniLM-L6-v2 (lessons' keys are "
                 "included in lesson_vectors.json)")
-FLOATS = {"created_at", "event_at", "importance", "strength", "last_recalled_at", "updated_at", "reinforced_at"}
-OPTIONAL = {"event_at", "last_recalled_at", "reinforced_at"}
+FLOATS = {"created_at", "event_at", "importance", "strength", "last_recalled_at", "updated_at", "reinforced_at",
+          "valid_from", "valid_until"}
+OPTIONAL = {"event_at", "last_recalled_at", "reinforced_at", "valid_from", "valid_until"}
 TEXTS = {"id", "text", "kind", "source", "role", "speaker", "conversation_id", "state", "guard_verdict",
-         "guard_reason", "content_hash"}
+         "guard_reason", "content_hash", "importance_reason", "fact_key"}
+# fields archives of format 1 did not have, and what they mean there
+ADDED_IN_2 = {"importance_reason": "", "fact_key": "", "valid_from": None, "valid_until": None}
 HISTORY_FIELDS = {"id": str, "memory_id": str, "at": float, "actor": str, "action": str, "from_state": str,
                   "to_state": str, "reason": str}
 
@@ -170,6 +173,8 @@ def _rows(raw: bytes, name: str):
 def _memory(row: dict, n: int) -> Memory:
     where = f"memories.jsonl line {n}"
     expected = set(SCALAR_FIELDS)
+    for name, default in ADDED_IN_2.items():  # an archive of format 1
+        row.setdefault(name, default)
     if set(row) != expected:
         missing, extra = expected - set(row), set(row) - expected
         raise ImportFormatError(f"{where}: " + ("missing " + ", ".join(sorted(missing)) if missing else

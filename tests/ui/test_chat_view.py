@@ -158,7 +158,8 @@ def test_each_memory_used_says_how_well_it_was_still_remembered(qtbot, make_wind
         mnemo.pin(mnemo.add_note("My sister Anna has a blue bicycle").memory.id)
 
     window = make_window(model=ScriptedModel("In the blue flowerpot."), setup=setup)
-    clock.advance(days=3)  # a typed note (strength 10.8 days) keeps exp(-3 / 10.8) = 76% after 3 days
+    strength = next(m.strength for m in window.bridge.mnemo.memories() if m.text == key)
+    clock.advance(days=strength * 0.27)  # a note keeps exp(-0.27) = 76% after 0.27 of its strength in days
     ask(qtbot, window, "Where is the blue key?")
     exchange = wait_answered(qtbot, window)
     qtbot.mouseClick(exchange.memories.toggle, Qt.MouseButton.LeftButton)

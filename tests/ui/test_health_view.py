@@ -17,7 +17,11 @@ from .helpers import click, click_row, click_tab, memories_of
 
 KEY = "The spare key is in the blue flowerpot"
 SISTER = "My sister Anna lives in Lisbon"
-NOTE_STRENGTH = 1 + 0.7 * 14  # days: a typed note has importance 0.7 (core/intake/capture.py)
+
+
+def strength_of(window, text: str) -> float:
+    """The note's strength in days (set from its importance when it was captured)."""
+    return next(m.strength for m in memories_of(window) if m.text == text)
 
 
 def open_health(qtbot, window):
@@ -49,7 +53,8 @@ def test_a_note_left_alone_for_weeks_is_forgotten_and_restore_brings_it_back(qtb
     click_tab(qtbot, view.lists, FORGOTTEN_TAB)
     assert "Nothing is forgotten" in view.forgotten.empty.text() and view.forgotten.empty.isVisible()
 
-    clock.advance(days=26)  # retention exp(-26 / 10.8) = 9%: below the 10% forgetting line
+    strength = strength_of(window, KEY)
+    clock.advance(days=strength * 2.4)  # retention exp(-2.4) = 9%: below the 10% forgetting line
     sweep(qtbot, view)
     qtbot.waitUntil(lambda: texts(view.forgotten) == [KEY], timeout=5000)
     assert view.forgotten.list.isVisible() and not view.forgotten.empty.isVisible()
@@ -67,9 +72,10 @@ def test_a_note_left_alone_for_weeks_is_forgotten_and_restore_brings_it_back(qtb
     click(qtbot, view.forgotten.buttons["Restore"])
     qtbot.waitUntil(lambda: texts(view.forgotten) == [], timeout=5000)
     assert state_of(window, KEY) == "active"
-    assert view.fading.row_texts() == [f"{KEY}\nkept 100% · forgotten in 25 days"]
+    assert view.fading.row_texts() == [f"{KEY}\nkept 100% · forgotten in {round(strength * math.log(10))} days"]
     # The curve shown restarts at full strength now (the restore is a reset).
-    qtbot.waitUntil(lambda: view.caption.text().startswith("Kept 100% now. Fading in 7 days"), timeout=5000)
+    qtbot.waitUntil(lambda: view.caption.text().startswith(f"Kept 100% now. Fading in {round(strength * math.log(2))} "
+                                                           "days"), timeout=5000)
     assert view.chart.points == window.bridge.mnemo.retention_curve(memory.id)
     assert window.statusBar().currentMessage() == f"Restored: “{KEY}”"
 
@@ -77,7 +83,7 @@ def test_a_note_left_alone_for_weeks_is_forgotten_and_restore_brings_it_back(qtb
 def test_purge_asks_first_and_cancel_keeps_the_memory(qtbot, make_window, clock):
     window = make_window(notes=[KEY, SISTER])
     view = open_health(qtbot, window)
-    clock.advance(days=30)
+    clock.advance(days=3 * max(strength_of(window, KEY), strength_of(window, SISTER)))
     sweep(qtbot, view)
     qtbot.waitUntil(lambda: sorted(texts(view.forgotten)) == sorted([KEY, SISTER]), timeout=5000)
     click_tab(qtbot, view.lists, FORGOTTEN_TAB)
@@ -110,15 +116,17 @@ def test_fading_soon_shows_retention_and_time_left_and_pinning_stops_the_fade(qt
 
     window = make_window(setup=setup)
     view = open_health(qtbot, window)
-    kept = math.exp(-5 / NOTE_STRENGTH)
-    left = NOTE_STRENGTH * math.log(10) - 5
+    key_strength, sister_strength = strength_of(window, KEY), strength_of(window, SISTER)
+    kept = math.exp(-5 / key_strength)
+    left = key_strength * math.log(10) - 5
+    assert left < sister_strength * math.log(10)
     assert view.fading.row_texts() == [
         f"{KEY}\nkept {round(kept * 100)}% · forgotten in {round(left)} days",  # soonest first
-        f"{SISTER}\nkept 100% · forgotten in 25 days",
+        f"{SISTER}\nkept 100% · forgotten in {round(sister_strength * math.log(10))} days",
     ]
     # The memory that will be forgotten soonest is shown first, with its curve.
     assert view.fading.current_memory().text == KEY
-    to_fading = NOTE_STRENGTH * math.log(2) - 5
+    to_fading = key_strength * math.log(2) - 5
     qtbot.waitUntil(lambda: bool(view.chart.points), timeout=5000)
     assert view.caption.text() == (f"Kept {round(kept * 100)}% now. Fading in {round(to_fading)} days, forgotten in "
                                    f"{round(left)} days unless it is used in an answer.")
@@ -144,7 +152,7 @@ def test_the_view_follows_background_upkeep(qtbot, make_window, clock):
     """The scheduler runs the sweep on its own thread and reports through bridge.job_finished."""
     window = make_window(notes=[KEY])
     view = open_health(qtbot, window)
-    clock.advance(days=26)
+    clock.advance(days=strength_of(window, KEY) * 2.4)
 
     def scheduler_thread():
         window.bridge.job_finished(window.bridge.mnemo.run_job("decay"))
@@ -172,6 +180,6 @@ def test_the_default_policy_reads_plainly(qtbot, make_window):
     window = make_window(notes=[KEY])
     view = open_health(qtbot, window)
     text = view.policy_label.text()
-    assert "strength of 1 to 15 days" in text
+    assert "strength of 1 to 730 days" in text
     assert "up to twice as strong if it had almost faded" in text
     assert "Below 50% a memory is fading; below 10% it is forgotten" in text

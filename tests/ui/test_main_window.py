@@ -165,7 +165,7 @@ def test_summaries_and_health_have_their_own_shortcuts(qtbot, make_window):
 
 def test_run_decay_sweep_from_the_memory_menu(qtbot, make_window, clock):
     window = make_window(notes=[NOTE])
-    clock.advance(days=26)
+    clock.advance(days=window.bridge.mnemo.memories()[0].strength * 3)
     window.sweep_action.trigger()
     assert window.tabs.currentWidget() is window.health
     qtbot.waitUntil(lambda: [m.text for m in window.health.forgotten.rows()] == [NOTE], timeout=5000)

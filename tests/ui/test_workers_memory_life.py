@@ -58,7 +58,7 @@ def test_a_failing_scheduled_job_is_reported_as_a_sentence(qtbot, bridge):
 def test_run_job_reports_start_and_end_and_refuses_a_second_run(qtbot, bridge, clock):
     started, results = [], []
     bridge.maintenance_started.connect(started.append)
-    clock.advance(days=30)
+    clock.advance(days=bridge.mnemo.memories()[0].strength * 3)
     with qtbot.waitSignal(bridge.maintenance_finished, timeout=5000) as finished:
         assert bridge.run_job("decay", results.append)
         assert bridge.is_job_running("decay")
@@ -72,7 +72,7 @@ def test_run_job_reports_start_and_end_and_refuses_a_second_run(qtbot, bridge, c
 
 
 def test_restore_and_purge_change_memories(qtbot, bridge, clock):
-    clock.advance(days=30)
+    clock.advance(days=bridge.mnemo.memories()[0].strength * 3)
     swept = []
     with qtbot.waitSignal(bridge.memories_changed, timeout=5000):
         bridge.sweep(swept.append)

@@ -27,15 +27,15 @@ def test_unrecalled_note_fades_then_is_forgotten_but_kept(mnemo, clock):
 
 
 def test_sweep_is_idempotent_and_deterministic(mnemo, clock):
-    mnemo.add_note("The plumber's name is Jonas")
-    _age(clock, 40)
+    note = mnemo.add_note("The plumber's name is Jonas").memory
+    _age(clock, note.strength * 3)
     assert mnemo.sweep().changed == 1
     assert mnemo.sweep().changed == 0
 
 
 def test_restore_brings_a_forgotten_memory_back_with_a_fresh_clock(mnemo, clock):
     note = mnemo.add_note("The plumber's name is Jonas").memory
-    _age(clock, 60)
+    _age(clock, note.strength * 3)
     mnemo.sweep()
     mnemo.restore(note.id)
     assert mnemo.store.get(note.id).state == State.ACTIVE
@@ -70,10 +70,11 @@ def test_using_a_memory_in_an_answer_reinforces_only_what_was_in_the_prompt(mnem
 def test_recalled_memory_outlives_an_equally_old_one(mnemo, clock):
     used = mnemo.add_note("My sister Anna lives in Lisbon").memory
     idle = mnemo.add_note("My brother Tom lives in Oslo").memory
-    _age(clock, 5)
+    assert used.strength == idle.strength
+    _age(clock, used.strength / 3)
     answer = mnemo.ask("Anna?", capture=False)
     assert [h.memory.id for h in answer.memories] == [used.id]
-    _age(clock, 20)
+    _age(clock, used.strength * 2.1)
     mnemo.sweep()
     used, idle = mnemo.store.get(used.id), mnemo.store.get(idle.id)
     assert mnemo.retention(used) > mnemo.retention(idle)
@@ -84,9 +85,9 @@ def test_recalled_memory_outlives_an_equally_old_one(mnemo, clock):
 def test_among_equally_relevant_memories_the_stronger_ranks_first(mnemo, clock):
     text = "Dinner with Sam on Friday at eight"
     a = mnemo.capture.add_turn(text, "user", "c1")
-    clock.advance(days=4)
+    clock.advance(days=a.strength / 2)
     b = mnemo.capture.add_turn(text, "user", "c2")
-    clock.advance(days=2)
+    clock.advance(days=a.strength / 4)
     hits = mnemo.search("dinner with Sam on Friday at eight")
     # the same words twice: b is younger, so it retains more and ranks first
     assert hits[0].memory.id == b.id and hits[0].retention > hits[1].retention
@@ -137,7 +138,8 @@ def test_health_lists_fading_soon_forgotten_and_pins(mnemo, clock):
     strong = mnemo.add_note("The wedding is on 12 June").memory
     pinned = mnemo.add_note("Allergic to penicillin").memory
     mnemo.pin(pinned.id)
-    clock.advance(days=15)
+    assert weak.strength < strong.strength  # the assistant's words are kept least
+    clock.advance(days=weak.strength * 2.4)
     mnemo.sweep()
     health = mnemo.health()
     assert weak.id in [m.id for m in health.forgotten]
@@ -177,7 +179,7 @@ def test_below_the_forgetting_line_a_memory_leaves_retrieval_even_before_a_sweep
 def test_a_pin_made_while_a_sweep_runs_is_not_overwritten(mnemo, clock):
     note = mnemo.add_note("The plumber's name is Jonas").memory
     other = mnemo.add_note("The bakery closes at six").memory
-    clock.advance(days=60)
+    clock.advance(days=max(note.strength, other.strength) * 3)
     plan = mnemo.forgetting.plan()  # the sweep has decided...
     assert {note.id, other.id} <= set(plan.changes[State.FORGOTTEN])
     original = mnemo.forgetting.plan

@@ -138,7 +138,7 @@ def test_forgotten_details_keep_the_gist_and_a_purge_takes_their_words_out(mnemo
     mnemo.add_note("Dinner at a small trattoria near the lake.")
     _day(clock, "2026-05-02")
     summary = mnemo.summarize()[0]
-    clock.advance(days=90)
+    clock.advance(days=a.strength * 3)
     mnemo.sweep()
     assert mnemo.store.get(a.id).state == State.FORGOTTEN
     assert mnemo.summaries.pending_days() == [] and "Lake Bled" in mnemo.store.get(summary.id).text

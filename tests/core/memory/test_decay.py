@@ -58,7 +58,8 @@ def test_vectorised_retention_matches_scalar():
 
 def test_curve_resets_at_each_recall():
     policy = DecayPolicy(recall_growth=2.0)
-    memory = Memory(id="a", text="t", kind=Kind.NOTE, source="user", created_at=0.0, importance=1 / 14)
+    memory = Memory(id="a", text="t", kind=Kind.NOTE, source="user", created_at=0.0,
+                    importance=math.log(2) / math.log(policy.max_strength_days))
     assert policy.initial_strength(memory.importance) == pytest.approx(2.0)
     points = curve(memory, policy, [(3 * DAY, True)], until=6 * DAY, points=61)
     t_before, before = [p for p in points if p[0] < 3 * DAY][-1]

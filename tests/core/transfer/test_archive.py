@@ -8,6 +8,7 @@ from keyring.backend import KeyringBackend
 
 from core.mnemo import Mnemo
 from core.transfer import crypto as archive_crypto
+from core.transfer.archive import FORMAT_VERSION
 from core.transfer.crypto import DecryptError, KeyringKey, NoKeyringError, Passphrase
 from tests.core.memory_kinds import fill, history, records
 from tests.fakes import HashEmbedder, ScriptedModel
@@ -49,16 +50,16 @@ def test_round_trip_is_equal_record_for_record(full, tmp_path, clock):
     fresh.close()
 
 
-def test_archive_has_a_manifest_with_counts_and_checksums(full, tmp_path):
+def test_archive_has_a_manifest_with_counts_and_checksums(full, tmp_path, clock):
     out = tmp_path / "memory.mnemo"
     full.export(out, SETTINGS)
     assert out.stat().st_mode & 0o777 == 0o600
     with zipfile.ZipFile(out) as z:
         manifest = json.loads(z.read("manifest.json"))
-        assert manifest["format"] == "mnemo-archive" and manifest["format_version"] == 1
+        assert manifest["format"] == "mnemo-archive" and manifest["format_version"] == FORMAT_VERSION
         assert manifest["counts"]["memories"] == len(full.store)
         assert manifest["counts"]["history"] == len(full.store.history())
-        assert manifest["app_version"] and manifest["created_at"].startswith("2026-06-1")
+        assert manifest["app_version"] and manifest["created_at"].startswith(clock.now().date().isoformat())
         for name, part in manifest["parts"].items():
             assert len(z.read(name)) == part["bytes"]
         assert "rebuilt on import" in manifest["vectors"]
@@ -187,3 +188,36 @@ def test_a_full_disk_during_export_leaves_no_partial_file(full, tmp_path, monkey
         full.export(out, SETTINGS)
     assert out.read_bytes() == b"an older export"  # the previous file is untouched
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_an_archive_of_format_1_without_the_newer_fields_still_imports(full, tmp_path, clock):
+    """Archives written before facts and importance reasons (format 1) lack those fields."""
+    import hashlib
+
+    from core.transfer.archive import ADDED_IN_2
+
+    out = tmp_path / "memory.mnemo"
+    full.export(out, SETTINGS)
+    with zipfile.ZipFile(out) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    rows = [json.loads(line) for line in parts["memories.jsonl"].decode().splitlines()]
+    for row in rows:
+        for name in ADDED_IN_2:
+            row.pop(name)
+    parts["memories.jsonl"] = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    manifest = json.loads(parts.pop("manifest.json"))
+    manifest["format_version"] = 1
+    manifest["parts"]["memories.jsonl"] = {"sha256": hashlib.sha256(parts["memories.jsonl"]).hexdigest(),
+                                           "bytes": len(parts["memories.jsonl"])}
+    old = tmp_path / "old.mnemo"
+    with zipfile.ZipFile(old, "w") as z:
+        z.writestr("manifest.json", json.dumps(manifest))
+        for name, data in parts.items():
+            z.writestr(name, data)
+    fresh = Mnemo(tmp_path / "fresh", clock, HashEmbedder(), ScriptedModel())
+    try:
+        report = fresh.import_parsed(fresh.read_import(old), old.name)
+        assert report.imported == len(rows)
+        assert all(m.fact_key == "" and m.valid_until is None for m in fresh.store.all())
+    finally:
+        fresh.close()

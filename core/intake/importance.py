@@ -1,0 +1,108 @@
+"""How much a new memory matters, and why: it sets how long it is kept (core/memory/decay.py).
+
+A small classifier over the memory's own MiniLM vector: for each kind of memory (health,
+codes, people, places, dates, work, money, plans, preferences, everyday details, small talk)
+the mean similarity to its three closest written examples (core/intake/importance_examples.py);
+the best kind wins when it is clear enough. On top, what the memory is: a note the user saved,
+"remember that…", the assistant's own words, a question the user asked, a short pleasantry."""
+from __future__ import annotations
+
+import re
+import threading
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..memory.records import Kind, Memory, Source, base_source
+from .importance_examples import KINDS, TRAIN
+
+TOP = 3  # examples per kind that vote
+CLEAR = 0.3  # below this similarity the kind is not clear: an everyday detail
+REMEMBER = re.compile(r"\b(?:remember(?: that)?|don'?t forget|never forget|note to self|keep in mind|important:)",
+                      re.IGNORECASE)
+CODE = re.compile(r"\b(?:code|pin|password|passcode|number|no\.|id|reference|combination|plate)\b[^.]{0,30}\d{3,}"
+                  r"|\d{3,}[^.]{0,20}\b(?:code|pin|password)\b", re.IGNORECASE)
+PLEASANTRY = re.compile(r"^(?:ok(?:ay)?|k|thanks?(?: you)?(?: so much)?|ty|lol|haha+|hah|hehe|yes|yeah|yep|no|nope|"
+                        r"sure(?: thing)?|cool(?: cool)?|nice|great|wow|hmm+|hi|hey|hello|bye|good (?:morning|night|"
+                        r"evening)|see you(?: later)?|cheers|no worries|right|got it)[\s!.?,:)]*(?:thanks?)?[\s!.?]*$",
+                        re.IGNORECASE)
+NOTE_FLOOR = 0.75  # a note the user chose to save is kept at least this well
+ASSISTANT = 0.3
+QUESTION = 0.3
+
+
+class ImportanceJudge:
+    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray]):
+        self._embed = embed
+        self._examples: np.ndarray | None = None
+        self._labels: list[str] = []
+        self._lock = threading.Lock()
+
+    def _fit(self) -> None:
+        with self._lock:
+            if self._examples is not None:
+                return
+            texts, labels = [], []
+            for kind, sentences in TRAIN.items():
+                texts += sentences
+                labels += [kind] * len(sentences)
+            self._examples = np.asarray(self._embed(texts), dtype=np.float32)
+            self._labels = labels
+
+    def kinds(self, vectors: np.ndarray) -> list[tuple[str, float]]:
+        """(kind, how clearly) for each vector: the mean similarity to the kind's closest examples."""
+        self._fit()
+        sims = np.asarray(vectors, dtype=np.float32) @ self._examples.T
+        labels = np.array(self._labels)
+        names = list(KINDS)
+        votes = np.full((len(sims), len(names)), -1.0, dtype=np.float32)
+        for j, name in enumerate(names):
+            block = sims[:, labels == name]
+            if block.shape[1]:
+                top = np.sort(block, axis=1)[:, -min(TOP, block.shape[1]):]
+                votes[:, j] = top.mean(axis=1)
+        best = votes.argmax(axis=1)
+        return [(names[b], float(votes[i, b])) for i, b in enumerate(best)]
+
+    def judge(self, memory: Memory, vector: np.ndarray) -> tuple[float, str]:
+        return self.judge_many([memory], np.asarray([vector]))[0]
+
+    def judge_many(self, memories: list[Memory], vectors: np.ndarray) -> list[tuple[float, str]]:
+        """(importance, reason) for each memory, from what it is and what it says."""
+        if not memories:
+            return []
+        found = self.kinds(vectors)
+        return [_rules(m, kind, clarity) for m, (kind, clarity) in zip(memories, found)]
+
+
+def _rules(memory: Memory, kind: str, clarity: float) -> tuple[float, str]:
+    text = memory.text.strip()
+    if memory.role == "assistant" or memory.source == Source.ASSISTANT:
+        return ASSISTANT, "the assistant's own words (kept as conversation history)"
+    if PLEASANTRY.match(text):
+        kind, clarity = "smalltalk", 1.0
+    elif CODE.search(text):
+        kind, clarity = "codes", 1.0
+    elif clarity < CLEAR:
+        kind = "everyday"
+    importance, reason = KINDS[kind]
+    if memory.source == Source.CHAT and memory.kind == Kind.TURN and text.endswith("?"):
+        return QUESTION, "a question you asked (kept as conversation history)"
+    if REMEMBER.search(text):
+        return 0.95, f"you asked to remember it; {reason}"
+    if memory.kind == Kind.NOTE and base_source(memory.source) in ("user", "quick_capture"):
+        return max(importance, NOTE_FLOOR), f"a note you saved; {reason}"
+    if base_source(memory.source) == "import":
+        return min(importance, 0.9), f"{reason} (imported)"
+    return importance, reason
+
+
+def level(value: str) -> float:
+    """A person's word for importance, or a number 0..1."""
+    words = {"low": 0.2, "normal": 0.5, "high": 0.85, "highest": 0.95}
+    if value.strip().lower() in words:
+        return words[value.strip().lower()]
+    number = float(value)
+    if not 0 <= number <= 1:
+        raise ValueError("importance is low, normal, high, highest or a number from 0 to 1")
+    return number
