@@ -10,7 +10,7 @@ from core.errors import MnemoError
 from core.memory.decay import decays
 from core.memory.records import Source
 
-from . import cli_data, cli_eval, cli_guard, cli_store, cli_upkeep
+from . import cli_data, cli_eval, cli_facts, cli_guard, cli_store, cli_upkeep
 from .cli_common import hit_json, lesson_json, memory_json, print_json, printable, short
 from .paths import default_data_dir
 
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", parents=[common], help="memories with their kind, state, strength and retention")
     sub.add_parser("stats", parents=[common], help="counts by kind, source and state")
     cli_upkeep.add_parsers(sub, common)
+    cli_facts.add_parsers(sub, common)
     cli_guard.add_parsers(sub, common)
     cli_data.add_parsers(sub, common)
     cli_eval.add_parsers(sub, common)
@@ -104,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
             status = cli_data.COMMANDS[args.command](mnemo, args, print_json)
         elif args.command in cli_upkeep.COMMANDS:
             status = cli_upkeep.COMMANDS[args.command](mnemo, args, print_json)
+        elif args.command in cli_facts.COMMANDS:
+            status = cli_facts.COMMANDS[args.command](mnemo, args, print_json)
         elif args.command in cli_guard.COMMANDS:
             status = cli_guard.COMMANDS[args.command](mnemo, args, print_json)
         else:

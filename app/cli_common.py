@@ -22,10 +22,13 @@ def memory_json(m: Memory, retention: float | None = None) -> dict:
         "id": m.id, "text": m.text, "kind": m.kind, "source": m.source, "state": m.state,
         "role": m.role, "speaker": m.speaker, "conversation_id": m.conversation_id,
         "created_at": iso(m.created_at), "event_at": iso(m.event_at),
-        "importance": round(m.importance, 4), "strength": round(m.strength, 4),
+        "importance": round(m.importance, 4), "importance_reason": m.importance_reason,
+        "strength": round(m.strength, 4),
         "retention": round(retention, 4) if retention is not None else None,
         "recall_count": m.recall_count, "last_recalled_at": iso(m.last_recalled_at),
         "reinforced_at": iso(m.reinforced_at), "links": list(m.links),
+        "fact_key": m.fact_key or None, "fact_value": m.fact_value or None,
+        "valid_from": iso(m.valid_from), "valid_until": iso(m.valid_until),
     }
 
 

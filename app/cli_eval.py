@@ -1,4 +1,4 @@
-"""`mnemo eval recall | qa`: the LoCoMo evaluations (scripts/eval_locomo_*.py), from the
+"""`mnemo eval recall | qa | lifetime`: the LoCoMo evaluations (scripts/eval_locomo_*.py), from the
 command line. They need the source checkout (the scripts and the shared data)."""
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from pathlib import Path
 from core.errors import MnemoError
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = {"recall": "eval_locomo_recall.py", "qa": "eval_locomo_qa.py"}
+SCRIPTS = {"recall": "eval_locomo_recall.py", "qa": "eval_locomo_qa.py", "lifetime": "eval_lifetime.py"}
 
 
 def add_parsers(sub, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser("eval", parents=[common], help="LoCoMo evaluations: recall (retrieval) or qa (answers)")
+    parser = sub.add_parser("eval", parents=[common], help="LoCoMo evaluations: recall (retrieval), qa (answers) or lifetime (months of forgetting)")
     parser.add_argument("what", choices=sorted(SCRIPTS))
     parser.add_argument("--limit", type=int, help="recall: first N conversations; qa: questions per conversation")
     parser.add_argument("--out", type=Path, metavar="JSON", help="write the machine-readable results here")
@@ -26,7 +26,7 @@ def command(args: argparse.Namespace) -> list[str]:
         raise MnemoError(f"mnemo eval needs Mnemo's source checkout ({script} is missing).")
     cmd = [sys.executable, str(script)]
     if args.limit is not None:
-        cmd += ["--limit" if args.what == "recall" else "--per-conversation", str(args.limit)]
+        cmd += ["--per-conversation" if args.what == "qa" else "--limit", str(args.limit)]
     if args.out is not None:
         cmd += ["--json", str(args.out)]
     if args.what == "qa" and args.model:

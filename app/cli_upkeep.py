@@ -33,12 +33,20 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
 def decay(mnemo, args, out) -> int:
     result = mnemo.sweep()
     changes = {state: len(ids) for state, ids in result.changes.items()}
+    away = mnemo.away_message(result)
+    due = mnemo.review()
     if args.json:
         out({"checked": result.checked, "changes": result.changes, "counts": changes,
-             "seconds": round(result.seconds, 4)})
+             "seconds": round(result.seconds, 4), "away_days": round(result.away_days, 1) if result.away_days else None,
+             "message": away, "to_review": len(due.due)})
     else:
         moved = ", ".join(f"{n} now {state}" for state, n in changes.items()) or "nothing changed"
         print(f"Checked {result.checked} memories in {result.seconds * 1000:.0f} ms: {moved}.")
+        if away:
+            hint = " They stay listed (mnemo list); mnemo restore ID brings one back." if "forgotten" in changes else ""
+            print(away + hint)
+        if due.due:
+            print(f"{due.message} See them with: mnemo review")
     return 0
 
 

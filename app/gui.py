@@ -183,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
                 tray.notify("Mnemo is still running", "Quick Capture and Show Mnemo are in the tray menu.")
 
         window.hidden_to_tray.connect(hidden)
+        window.desktop_notice.connect(lambda text: tray.notify("Mnemo", text))
         tray.show()
 
     upkeep = start_upkeep_when_ready(bridge, data_dir)

@@ -1,6 +1,7 @@
 """The core facade the app and the UI talk to: one object per open data directory."""
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import Counter
 from datetime import date, datetime
@@ -12,21 +13,24 @@ from .answering.llm import ChatModel
 from .answering.prompt import Background
 from .clock import Clock
 from .days import day_of
+from .errors import InvalidInputError
 from .guard.memory_guard import MemoryGuard
 from .intake.capture import CaptureResult, CaptureService
 from .intake.importance import ImportanceJudge
 from .intake.importer import ImportReport, ImportService
 from .intake.readers import ParsedImport, read_import
+from .lifecycle.facts import Facts
 from .lifecycle.forgetting import Forgetting, Health
 from .lifecycle.maintenance import JobResult, Maintenance
 from .lifecycle.portrait import Portrait
+from .lifecycle.review import REVIEW_DAYS, Review, away_message, keep, review
 from .lifecycle.summaries import Summaries, SummaryOptions
 from .memory.backup import ScheduledBackups
 from .memory.decay import DecayPolicy
 from .memory.records import RETRIEVABLE_STATES, Memory, Source, State, base_source
 from .memory.store import MemoryStore
 from .recall.embedder import Embedder
-from .recall.retrieval import Hit, Retriever
+from .recall.retrieval import Hit, Retriever, distinct
 
 
 class Mnemo:
@@ -44,8 +48,9 @@ class Mnemo:
         self.store = MemoryStore.open(self.data_dir, clock, dim=embedder.dim, wait=wait)
         self.guard = MemoryGuard(self.store, embedder, clock, self._path_writer, enabled=guard)
         self.judge = ImportanceJudge(embedder.embed)
+        self.facts = Facts(self.store, embedder, clock, self.policy)
         self.capture = CaptureService(self.store, embedder, clock, self.policy, screen=self.guard.screen,
-                                     stored=self.guard.stored, judge=self.judge)
+                                     stored=self._stored, judge=self.judge)
         self.retriever = Retriever(self.store, embedder, clock=clock, policy=self.policy)
         self.forgetting = Forgetting(self.store, clock, self.policy)
         self.summaries = Summaries(self.store, embedder, clock, lambda: self.model, summary_options)
@@ -53,14 +58,20 @@ class Mnemo:
         backups = (ScheduledBackups(self.store, clock, backup_every_hours, backups_kept)
                    if backup_every_hours else None)
         self.maintenance = Maintenance(self.forgetting, self.summaries, self.portraits, clock, sweep_every_hours,
-                                       backups=backups, store=self.store)
+                                       backups=backups, store=self.store, facts=self.facts)
         self.importer = ImportService(self.store, embedder, clock, self.policy, screen=self.guard.screen,
-                                      stored=self.guard.stored, judge=self.judge)
+                                      stored=self._stored, judge=self.judge)
         self.answers = AnswerService(self.retriever, model, self.capture, clock, forgetting=self.forgetting,
                                      background=self.background, guard=self.guard)
 
     def close(self) -> None:
         self.store.close()
+
+    def _stored(self, memories: list[Memory]) -> None:
+        """After new memories were written: the guard learns from what it held back, and the
+        facts they state are consolidated."""
+        self.guard.stored(memories)
+        self.facts.consolidate(memories)
 
     def background(self) -> Background:
         """The portrait and overview that open every prompt."""
@@ -110,9 +121,16 @@ class Mnemo:
         return self.store.backup(label)
 
     # retrieval
-    def search(self, query: str, k: int = 10, relevant_only: bool = True) -> list[Hit]:
-        """Ranked memories; by default only those close in meaning or sharing a word."""
-        hits = self.retriever.search(query, k=k)
+    def search(self, query: str, k: int = 10, relevant_only: bool = True, forgotten_too: bool = False,
+               kinds=None) -> list[Hit]:
+        """Ranked memories; by default only those close in meaning or sharing a word.
+        `forgotten_too`: forgotten memories are found as well (marked by their state);
+        `kinds`: only these kinds (e.g. ["fact"])."""
+        states = RETRIEVABLE_STATES | {State.FORGOTTEN} if forgotten_too else RETRIEVABLE_STATES
+        hits = self.retriever.search(query, k=(k + 5) * (3 if kinds else 1), states=states, forgotten_too=forgotten_too)
+        if kinds is not None:
+            hits = [h for h in hits if h.memory.kind in set(kinds)]
+        hits = distinct(hits)[:k]  # a fact and its note: one hit
         return [h for h in hits if h.relevant] if relevant_only else hits
 
     # answering
@@ -123,11 +141,26 @@ class Mnemo:
                                 conversation_id=conversation_id, on_memories=on_memories)
 
     # browsing and editing
+    def facts_list(self, include_superseded: bool = True) -> list[Memory]:
+        """The facts distilled from what was said, each with its sources and validity."""
+        return self.facts.all(include_superseded)
+
     def memories(self, include_deleted: bool = False) -> list[Memory]:
         records = self.store.all()
         if not include_deleted:
             records = [m for m in records if m.state != State.DELETED]
         return sorted(records, key=lambda m: m.created_at, reverse=True)
+
+    def set_importance(self, memory_id: str, importance: float) -> Memory:
+        """The user says how much it matters: its strength follows (what recalls added is kept)."""
+        memory = self.store.get(memory_id)
+        if not 0 <= importance <= 1:
+            raise InvalidInputError("Importance goes from 0 (hardly matters) to 1 (never let it go).")
+        grown = memory.strength / max(self.policy.initial_strength(memory.importance), 1e-9)
+        changed = memory.with_changes(importance=float(importance), importance_reason="set by you",
+                                      strength=self.policy.initial_strength(importance) * max(grown, 1.0),
+                                      vector=self.store.vector(memory_id))
+        return self.store.upsert(changed, actor="user", reason=f"importance set to {importance:.2f} by the user")
 
     def pin(self, memory_id: str) -> None:
         self.store.set_state([memory_id], State.PINNED, actor="user", reason="pinned by the user")
@@ -137,10 +170,13 @@ class Mnemo:
         self.forgetting.unpin(memory_id)
 
     def delete(self, memory_id: str) -> None:
+        """Deleted (restorable with undelete); the facts that came only from it go too."""
         self.store.set_state([memory_id], State.DELETED, actor="user", reason="deleted by the user")
+        self.facts.follow_delete(memory_id)
 
     def undelete(self, memory_id: str) -> None:
         self.store.set_state([memory_id], State.ACTIVE, actor="user", reason="delete undone by the user")
+        self.facts.follow_undelete(memory_id)
 
     def restore(self, memory_id: str) -> Memory:
         """Bring back a forgotten (or fading) memory: active again, its forgetting clock restarted."""
@@ -154,7 +190,12 @@ class Mnemo:
         memory = self.store.get(memory_id)
         quoting = self.summaries.days_quoting(memory_id)
         portrait = self.portraits.current()
+        made = self.facts.made_from(memory_id)
         self.forgetting.purge(memory_id)
+        if made:  # the facts it carried go with it; other episodes that said the same are consolidated again
+            self.store.purge([f.id for f in made], actor="user", reason="the memory it came from was purged")
+            others = {i for f in made for i in f.links if i != memory_id}
+            self.facts.consolidate([m for m in (self.store.find(i) for i in others) if m is not None])
         self.guard.lessons.forget_record(memory_id)
         self.guard.lessons.forget_quotes([memory.text])
         for day in quoting:
@@ -192,7 +233,22 @@ class Mnemo:
         return self.forgetting.sweep()
 
     def health(self) -> Health:
-        return self.forgetting.health()
+        return dataclasses.replace(self.forgetting.health(), to_review=review(self.forgetting).due)
+
+    def review(self, days: float = REVIEW_DAYS) -> Review:
+        """The memories of some importance that will be forgotten within `days`: keep them?"""
+        return review(self.forgetting, days)
+
+    def keep(self, memory_id: str) -> None:
+        """Kept at a review: stronger, and its forgetting clock restarted."""
+        keep(self.forgetting, [memory_id])
+
+    def keep_many(self, memory_ids: list[str]) -> None:
+        keep(self.forgetting, memory_ids)
+
+    def away_message(self, sweep) -> str | None:
+        """What a sweep did after a long absence, in a sentence (None after a usual one)."""
+        return away_message(sweep, self.forgetting)
 
     def retention_curve(self, memory_id: str, days_ahead: float = 30) -> list[tuple[float, float]]:
         return self.forgetting.curve(memory_id, days_ahead)

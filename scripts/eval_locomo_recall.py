@@ -7,7 +7,11 @@ categories 1-4, recall@k = share of its evidence turns found in the top k, avera
 Baselines: "dense" = MiniLM cosine on the turn text, "dense+spk" = on "Speaker: text",
 "bm25" = BM25 (Snowball stems, stop words removed) on the turn text.
 
-    .venv/bin/python scripts/eval_locomo_recall.py [--data PATH] [--limit N] [--json OUT]
+    .venv/bin/python scripts/eval_locomo_recall.py [--data PATH] [--limit N] [--json OUT] [--grid]
+
+Fit and report: Mnemo's fusion (rrf_k, keyword_weight) is chosen on conversations 1-5 ("fit")
+and reported on conversations 6-10 ("held out"), beside plain dense and BM25 on the same
+questions. `--grid` re-runs the choice: every (rrf_k, keyword_weight) of GRID on the fit half.
 """
 from __future__ import annotations
 
@@ -39,6 +43,8 @@ DEFAULT_DATA = next((Path(c) / "locomo" / "locomo10.json" for c in (
     __import__("os").environ.get("MNEMO_SHARED_DATA"), ROOT.parent / "shared" / "data", "/work/shared/data")
     if c and (Path(c) / "locomo" / "locomo10.json").exists()), ROOT.parent / "shared" / "data" / "locomo" / "locomo10.json")
 KS = (1, 5, 10, 20)
+FIT = 5  # conversations 1-5 are for fitting; 6-10 are held out
+GRID = [(k, w) for k in (5, 10, 20, 60) for w in (0.5, 0.75, 1.0, 1.5, 2.0)]
 CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop"}
 
 
@@ -63,14 +69,15 @@ def recall(ranked: list[str], gold: set[str], k: int) -> float:
     return len(gold & set(ranked[:k])) / len(gold)
 
 
-def evaluate(data_path: Path, limit: int | None) -> dict:
+def evaluate(data_path: Path, limit: int | None, grid: bool = False) -> dict:
     offline_environment()
     embedder = MiniLMEmbedder()
     embedder.load()
     conversations = json.loads(data_path.read_text())[:limit]
     scores = {m: defaultdict(list) for m in ("dense", "dense+spk", "bm25", "mnemo")}
-    cats = []
-    for conv in conversations:
+    tuned = defaultdict(list)  # (rrf_k, weight) -> recall@10 per question of the fit half
+    cats, halves = [], []
+    for number, conv in enumerate(conversations, start=1):
         with tempfile.TemporaryDirectory() as tmp:
             first_date = next(sessions(conv["conversation"]))[0]
             clock = FixedClock(first_date)
@@ -102,6 +109,7 @@ def evaluate(data_path: Path, limit: int | None) -> dict:
                     continue
                 question = qa["question"]
                 cats.append(qa["category"])
+                halves.append("fit" if number <= FIT else "held out")
                 k = max(KS)
                 qvec = embedder.embed([question])[0]
                 dense = np.argsort(-(plain_vecs @ qvec))[:k]
@@ -122,12 +130,22 @@ def evaluate(data_path: Path, limit: int | None) -> dict:
                 for method, ids in ranked.items():
                     for kk in KS:
                         scores[method][kk].append(recall(ids, gold, kk))
+                if grid and number <= FIT:
+                    for rrf_k, weight in GRID:
+                        other = Retriever(store, embedder, rrf_k=rrf_k, keyword_weight=weight)
+                        found = [dia_of[h.memory.id] for h in other.search(question, k=10, query_vector=qvec)]
+                        tuned[(rrf_k, weight)].append(recall(found, gold, 10))
             store.close()
         print(f"  {conv['sample_id']}: {len(dia_of)} turns", file=sys.stderr)
     cats_arr = np.array(cats)
+    halves_arr = np.array(halves)
     result = {"questions": len(cats), "methods": {}}
+    if tuned:
+        result["grid"] = sorted(([k, w, float(np.mean(v))] for (k, w), v in tuned.items()), key=lambda r: -r[2])
     for method, by_k in scores.items():
-        entry = {"overall": {f"recall@{k}": float(np.mean(v)) for k, v in by_k.items()}, "by_category": {}}
+        entry = {"overall": {f"recall@{k}": float(np.mean(v)) for k, v in by_k.items()}, "by_category": {},
+                 "by_half": {half: {f"recall@{k}": float(np.mean(np.array(v)[halves_arr == half]))
+                                    for k, v in by_k.items()} for half in sorted(set(halves))}}
         for cat, name in CATEGORIES.items():
             mask = cats_arr == cat
             entry["by_category"][name] = {f"recall@{k}": float(np.mean(np.array(v)[mask])) for k, v in by_k.items()}
@@ -140,15 +158,22 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=None, help="only the first N conversations")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--grid", action="store_true", help="also try every fusion setting of GRID on the fit half")
     args = parser.parse_args()
     started = time.perf_counter()
-    result = evaluate(args.data, args.limit)
+    result = evaluate(args.data, args.limit, args.grid)
     result["seconds"] = round(time.perf_counter() - started, 1)
     print(f"\nLoCoMo evidence recall, {result['questions']} questions (categories 1-4)")
     print(f"{'method':<10}" + "".join(f"{'R@' + str(k):>8}" for k in KS) + "   R@10 by category")
     for method, entry in result["methods"].items():
         cats = " ".join(f"{n[:6]}={v['recall@10']:.3f}" for n, v in entry["by_category"].items())
         print(f"{method:<10}" + "".join(f"{entry['overall'][f'recall@{k}']:>8.3f}" for k in KS) + "   " + cats)
+    print(f"\nR@10 by half (fusion chosen on conversations 1-{FIT}):")
+    for method, entry in result["methods"].items():
+        print(f"{method:<10}" + "".join(f"  {half} {v['recall@10']:.3f}" for half, v in entry["by_half"].items()))
+    if "grid" in result:
+        print("\nfit half, R@10 by (rrf_k, keyword_weight), best first: "
+              + ", ".join(f"({k}, {w}) {r:.3f}" for k, w, r in result["grid"][:8]))
     print(f"({result['seconds']} s)")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))

@@ -113,11 +113,14 @@ def replay_user(name: str, user: dict, embedder, model, workdir: Path, probes: l
 
 def _compare(mnemo, Kind) -> tuple:
     """Mean strength and retention now of the user's turns that were recalled during the
-    replay against the user's turns of the same days that were not."""
+    replay against the user's turns of the same days and the same importance that were not
+    (importance sets the strength a memory starts with, so only equals are compared)."""
     turns = [m for m in mnemo.store.all(kinds=[Kind.TURN]) if m.role == "user"]
     recalled = [m for m in turns if m.recall_count > 0]
-    days = {int(m.created_at // 86400) for m in recalled}
-    others = [m for m in turns if m.recall_count == 0 and int(m.created_at // 86400) in days]
+    keys = {(int(m.created_at // 86400), round(m.importance, 3)) for m in recalled}
+    others = [m for m in turns if m.recall_count == 0 and (int(m.created_at // 86400), round(m.importance, 3)) in keys]
+    recalled = [m for m in recalled if (int(m.created_at // 86400), round(m.importance, 3))
+                in {(int(o.created_at // 86400), round(o.importance, 3)) for o in others}]
     if not recalled or not others:
         return None, None, None, None
     return (statistics.mean(m.strength for m in recalled), statistics.mean(m.strength for m in others),

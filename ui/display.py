@@ -15,6 +15,7 @@ KIND_NAMES = {
     "global_summary": "summary",
     "portrait": "portrait",
     "lesson": "lesson",
+    "fact": "fact",
 }
 
 SOURCE_NAMES = {
@@ -99,7 +100,8 @@ def job_text(result) -> str:
     title = JOB_TITLES.get(result.job, result.job)
     if not result.ran:
         return f"{title} is already running; it will show here when it is done."
-    return f"{title}: {result.detail}."
+    notice = getattr(result, "notice", None)
+    return f"{title}: {result.detail}." + (f" {notice}" if notice else "")
 
 
 def kept_text(memory, retention: float) -> str:

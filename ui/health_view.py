@@ -1,4 +1,5 @@
-"""The Memory health view: which memories will be forgotten soonest, which are forgotten
+"""The Memory health view: what of some importance will be forgotten this week (Keep, Keep
+All), which memories will be forgotten soonest, which are forgotten
 (Restore, Purge) and which are pinned (Unpin); the forgetting curve of the selected one; how
 forgetting works with the numbers in force; and "Run decay sweep now"."""
 from __future__ import annotations
@@ -33,7 +34,8 @@ from .retention_chart import RetentionChart, curve_facts
 from .scrolling import scrolling_column
 from .workers import MnemoBridge
 
-FADING_TAB, FORGOTTEN_TAB, PINNED_TAB = 0, 1, 2
+REVIEW_TAB, FADING_TAB, FORGOTTEN_TAB, PINNED_TAB = 0, 1, 2, 3
+TAB_TITLES = ("To review", "Fading soon", "Forgotten", "Pinned")
 SWEEP_TEXT = "Run decay sweep now"
 
 
@@ -59,6 +61,11 @@ def fading_meta(entry) -> str:
     return f"{state}kept {percent(entry.retention)} · forgotten {when}"
 
 
+def review_meta(entry) -> str:
+    why = f" · {entry.memory.importance_reason}" if entry.memory.importance_reason else ""
+    return fading_meta(entry) + why
+
+
 def forgotten_meta(memory) -> str:
     recalled = f" · last used {when_text(memory.last_recalled_at)}" if memory.last_recalled_at else ""
     return f"forgotten · from {when_text(memory.created_at)}{recalled}"
@@ -80,6 +87,7 @@ class HealthView(LazyRefresh, QWidget):
         self._curve_request = 0
         self.chart_memory = None  # the memory whose curve is shown
         self.confirm_box: QMessageBox | None = None
+        self._shown_once = False
 
         self.summary_label = QLabel("Opening memory…")
         self.summary_label.setObjectName("countLabel")
@@ -92,6 +100,15 @@ class HealthView(LazyRefresh, QWidget):
         top.addWidget(self.summary_label, 1)
         top.addWidget(self.sweep_button)
 
+        self.review = MemoryListPanel("reviewList", "Nothing of importance will be forgotten this week. Small talk "
+                                      "and everyday details fade without asking.")
+        self.review.add_button("Keep", "Keep this memory: it grows stronger and its forgetting clock restarts",
+                               lambda m: self._change("keep", m, "Kept"))
+        self.keep_all_button = QPushButton("Keep All")
+        self.keep_all_button.setToolTip("Keep every memory listed here")
+        self.keep_all_button.clicked.connect(self.keep_all)
+        self.keep_all_button.setEnabled(False)
+        self.review.button_row.addWidget(self.keep_all_button)
         self.fading = MemoryListPanel("fadingList", "Nothing here fades: there are no notes or chats yet, "
                                       "or every one is pinned.")
         self.fading.add_button("Pin", "Keep this memory from fading", lambda m: self._change("pin", m, "Pinned"))
@@ -107,7 +124,7 @@ class HealthView(LazyRefresh, QWidget):
                                lambda m: self._change("unpin", m, "Unpinned"))
         self.lists = QTabWidget()
         self.lists.setObjectName("healthLists")
-        for panel, title in ((self.fading, "Fading soon"), (self.forgotten, "Forgotten"), (self.pinned, "Pinned")):
+        for panel, title in zip((self.review, self.fading, self.forgotten, self.pinned), TAB_TITLES):
             self.lists.addTab(panel, title)
             panel.selected.connect(self.show_curve)
         self.lists.currentChanged.connect(self._list_changed)
@@ -184,14 +201,19 @@ class HealthView(LazyRefresh, QWidget):
         if policy is not None:
             self.policy_label.setText(explanation(policy))
         self.summary_label.setText(self._summary(health))
+        self.review.set_rows([(f.memory, review_meta(f)) for f in health.to_review], self._keep(self.review))
+        self.keep_all_button.setEnabled(bool(health.to_review))
         self.fading.set_rows([(f.memory, fading_meta(f)) for f in health.fading_soon], self._keep(self.fading))
         self.forgotten.set_rows([(m, forgotten_meta(m)) for m in reversed(health.forgotten)],
                                 self._keep(self.forgotten))
         self.pinned.set_rows([(m, pinned_meta(m)) for m in health.pinned], self._keep(self.pinned))
-        counts = (len(health.fading_soon), len(health.forgotten), len(health.pinned))
-        for index, (title, n) in enumerate(zip(("Fading soon", "Forgotten", "Pinned"), counts)):
+        counts = (len(health.to_review), len(health.fading_soon), len(health.forgotten), len(health.pinned))
+        for index, (title, n) in enumerate(zip(TAB_TITLES, counts)):
             self.lists.setTabText(index, f"{title} ({n})")
         self._job_state("decay")
+        if not self._shown_once:
+            self._shown_once = True
+            self.lists.setCurrentIndex(REVIEW_TAB if health.to_review else FADING_TAB)
         panel = self.current_panel()
         if self.chart_memory is None and panel.rows():
             panel.list.setCurrentRow(0)  # a first curve to look at
@@ -256,7 +278,7 @@ class HealthView(LazyRefresh, QWidget):
 
     def _state_of(self, memory) -> str:
         """The memory's state now (it may have changed since it was selected)."""
-        for panel in (self.fading, self.forgotten, self.pinned):
+        for panel in (self.review, self.fading, self.forgotten, self.pinned):
             for listed in panel.rows():
                 if listed.id == memory.id:
                     return str(listed.state)
@@ -300,6 +322,12 @@ class HealthView(LazyRefresh, QWidget):
     def _change(self, action: str, memory, done_text: str) -> None:
         self.bridge.change(action, memory.id, lambda _i: self.notice.emit(f"{done_text}: “{short(memory.text, 50)}”"),
                            lambda exc: self.notice.emit(error_text(exc)))
+
+    def keep_all(self) -> None:
+        ids = [m.id for m in self.review.rows()]
+        if ids:
+            self.bridge.keep_many(ids, lambda kept: self.notice.emit(f"Kept {len(kept)}: each is stronger now"),
+                                  lambda exc: self.notice.emit(error_text(exc)))
 
     def ask_purge(self, memory) -> QMessageBox:
         """Purging is permanent: ask first (Cancel is the default)."""

@@ -27,6 +27,7 @@ NOTICE_MS = 5000
 class MainWindow(QMainWindow):
     quit_requested = Signal()
     hidden_to_tray = Signal()
+    desktop_notice = Signal(str)  # worth a desktop notification (the tray shows it where there is one)
 
     def __init__(self, bridge: MnemoBridge, conversation_id: str, has_tray: bool = False,
                  parent: QWidget | None = None):
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         bridge.embedder_failed.connect(self._part_failed)
         bridge.model_failed.connect(lambda message: self._part_failed(message, offer_model=True))
         bridge.ready.connect(self._ready)
+        bridge.maintenance_finished.connect(self._job_notice)
         self.chat.input.setPlaceholderText(
             "Mnemo is loading… you can already type your question." if not bridge.is_ready
             else self.chat.input.placeholderText())
@@ -193,6 +195,12 @@ class MainWindow(QMainWindow):
 
     def notify(self, text: str) -> None:
         self.statusBar().showMessage(text, NOTICE_MS)
+
+    def _job_notice(self, result) -> None:
+        """After an absence, or when memories of some importance are about to be forgotten."""
+        if getattr(result, "notice", None):
+            self.statusBar().showMessage(result.notice)  # stays until the next notice
+            self.desktop_notice.emit(result.notice)
 
     # ------------------------------------------------------------------ bridge state
     def _status(self, text: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -26,9 +27,30 @@ SEARCH_DELAY_MS = 250
 UNDO_SECONDS = 15
 
 
-def relevant_hits(mnemo, query: str, k: int = 50) -> list:
-    """Search hits a person would call matches (core leaves out the unrelated ones)."""
-    return mnemo.search(query, k=k, relevant_only=True)
+# What the list shows: (title, the kinds or states it keeps)
+SHOW = [("Memories", "memories"), ("Facts", "facts"), ("Forgotten", "forgotten"), ("Everything", "all")]
+
+
+def keep(memory, show: str) -> bool:
+    if show == "facts":
+        return memory.kind == "fact"
+    if show == "forgotten":
+        return memory.state == "forgotten"
+    if show == "memories":
+        return memory.kind != "fact"
+    return True
+
+
+def relevant_hits(mnemo, query: str, show: str = "memories", k: int = 50) -> list:
+    """Search hits a person would call matches (core leaves out the unrelated ones); forgotten
+    memories are found too, and say so."""
+    kinds = ["fact"] if show == "facts" else None
+    hits = mnemo.search(query, k=k, relevant_only=True, forgotten_too=True, kinds=kinds)
+    return [h for h in hits if keep(h.memory, show)]
+
+
+def listed(mnemo, show: str) -> list:
+    return [m for m in mnemo.memories() if keep(m, show)]
 
 
 class UndoBar(QFrame):
@@ -83,6 +105,14 @@ class MemoriesView(QWidget):
 
         self.count_label = QLabel("Opening memory…")
         self.count_label.setObjectName("countLabel")
+        self.show_choice = QComboBox()
+        self.show_choice.setObjectName("showChoice")
+        self.show_choice.setAccessibleName("Show")
+        self.show_choice.setToolTip("Memories: what was said and noted. Facts: what Mnemo distilled from it, "
+                                    "with where each came from. Forgotten: what faded out of answers.")
+        for title, value in SHOW:
+            self.show_choice.addItem(title, value)
+        self.show_choice.currentIndexChanged.connect(lambda _i: self.refresh())
 
         self.list = QListWidget()
         self.list.setObjectName("memoryList")
@@ -100,13 +130,18 @@ class MemoriesView(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.setSpacing(6)
         left_layout.addWidget(self.search)
-        left_layout.addWidget(self.count_label)
+        top = QHBoxLayout()
+        top.addWidget(self.count_label, 1)
+        top.addWidget(self.show_choice)
+        left_layout.addLayout(top)
         left_layout.addWidget(self.list, 1)
 
         self.detail = MemoryDetail()
         self.detail.pin_requested.connect(lambda i: self._change("pin", i, "Pinned"))
         self.detail.unpin_requested.connect(lambda i: self._change("unpin", i, "Unpinned"))
         self.detail.delete_requested.connect(self.delete)
+        self.detail.restore_requested.connect(lambda i: self._change("restore", i, "Restored"))
+        self.detail.importance_requested.connect(self.set_importance)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
@@ -138,15 +173,18 @@ class MemoriesView(QWidget):
         """List everything (empty search) or the search's hits, in a worker."""
         self._search_timer.stop()
         self._request += 1
-        request, query = self._request, self.query()
+        request, query, show = self._request, self.query(), self.showing()
         if query:
-            self.bridge.call(lambda m: relevant_hits(m, query),
+            self.bridge.call(lambda m: relevant_hits(m, query, show),
                              lambda hits: self._show(request, [(h.memory, h.reason) for h in hits]),
                              lambda exc: self._failed(request, exc))
         else:
-            self.bridge.call(lambda m: m.memories(),
+            self.bridge.call(lambda m: listed(m, show),
                              lambda memories: self._show(request, [(m, "") for m in memories]),
                              lambda exc: self._failed(request, exc))
+
+    def showing(self) -> str:
+        return self.show_choice.currentData() or "memories"
 
     def _show(self, request: int, rows: list) -> None:
         if request != self._request:
@@ -175,6 +213,11 @@ class MemoriesView(QWidget):
         n = len(rows)
         if self.query():
             self.count_label.setText("No memory matches." if n == 0 else f"{n} match{'es' if n != 1 else ''}")
+        elif self.showing() == "facts":
+            self.count_label.setText("No facts yet: they are distilled from what you tell Mnemo."
+                                     if n == 0 else f"{n} fact{'s' if n != 1 else ''}")
+        elif self.showing() == "forgotten":
+            self.count_label.setText("Nothing is forgotten." if n == 0 else f"{n} forgotten")
         else:
             self.count_label.setText("No memories yet. Tell Mnemo something in the chat or add a quick note."
                                      if n == 0 else f"{n} memor{'ies' if n != 1 else 'y'}")
@@ -187,7 +230,9 @@ class MemoriesView(QWidget):
     def _item_text(memory) -> str:
         meta = [when_text(memory.created_at), kind_name(memory.kind)]
         if memory.state != "active":
-            meta.append(str(memory.state))
+            meta.append(str(memory.state) + (" — select it to restore" if memory.state == "forgotten" else ""))
+        if memory.valid_until is not None:
+            meta.append(f"until {when_text(memory.valid_until)}")
         return f"{short(speaker_prefix(memory) + memory.text, 160)}\n{' · '.join(meta)}"
 
     # ------------------------------------------------------------------ reading
@@ -221,6 +266,14 @@ class MemoriesView(QWidget):
         self._select_id = memory_id
         self.bridge.change(action, memory_id, lambda _i: self.notice.emit(done_text),
                            lambda exc: self.notice.emit(error_text(exc)))
+
+    def set_importance(self, memory_id: str, value: float) -> None:
+        self._select_id = memory_id
+
+        def done(_memory) -> None:
+            self.notice.emit("Importance changed")
+            self.refresh()
+        self.bridge.call(lambda m: m.set_importance(memory_id, value), done, lambda exc: self.notice.emit(error_text(exc)))
 
     def delete(self, memory_id: str) -> None:
         memory = self.detail.memory

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -35,10 +36,30 @@ def _value(name: str = "") -> QLabel:
     return label
 
 
+IMPORTANCE_CHOICES = [("Low", 0.2), ("Normal", 0.5), ("High", 0.85), ("Highest", 0.95)]
+
+
+def importance_text(memory) -> str:
+    value = float(memory.importance)
+    word = min(IMPORTANCE_CHOICES, key=lambda c: abs(c[1] - value))[0].lower()
+    return f"{word} ({value:.2f}) — {memory.importance_reason}" if memory.importance_reason else f"{word} ({value:.2f})"
+
+
+def validity_text(memory) -> str:
+    if memory.kind != "fact":
+        return ""
+    since = f"since {when_text(memory.valid_from)}" if memory.valid_from is not None else ""
+    if memory.valid_until is not None:
+        return f"{since} until {when_text(memory.valid_until)} (a newer statement replaced it)".strip()
+    return since
+
+
 class MemoryDetail(QFrame):
     pin_requested = Signal(str)
     unpin_requested = Signal(str)
     delete_requested = Signal(str)
+    restore_requested = Signal(str)
+    importance_requested = Signal(str, float)  # (id, new importance)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -68,14 +89,25 @@ class MemoryDetail(QFrame):
         form.setHorizontalSpacing(12)
         form.setVerticalSpacing(4)
         for key, title in (("source", "Source"), ("created", "Created"), ("event", "Happened"),
-                           ("state", "State"), ("kind", "Kind"), ("recalls", "Recalled"),
-                           ("reason", "Found because"), ("id", "Id")):
+                           ("state", "State"), ("kind", "Kind"), ("valid", "Holds"), ("sources", "From"),
+                           ("importance", "Importance"), ("recalls", "Recalled"), ("reason", "Found because"),
+                           ("id", "Id")):
             name = QLabel(title)
             name.setObjectName("fieldName")
             self.fields[key] = _value(f"field_{key}")
             form.addRow(name, self.fields[key])
         self.form = form
 
+        self.importance = QComboBox()
+        self.importance.setObjectName("importanceChoice")
+        self.importance.setAccessibleName("Importance")
+        self.importance.setToolTip("How long it is kept unless it is used: more important memories are kept longer")
+        for title, value in IMPORTANCE_CHOICES:
+            self.importance.addItem(f"Importance: {title}", value)
+        self.importance.activated.connect(self._importance_chosen)
+        self.restore_button = QPushButton("Restore")
+        self.restore_button.setToolTip("Bring this forgotten memory back into answers")
+        self.restore_button.clicked.connect(lambda: self.memory and self.restore_requested.emit(self.memory.id))
         self.pin_button = QPushButton("Pin")
         self.pin_button.setToolTip("Pinned memories never fade")
         self.pin_button.clicked.connect(self._pin_clicked)
@@ -84,7 +116,9 @@ class MemoryDetail(QFrame):
         self.delete_button.setToolTip("Delete this memory (you can undo right after)")
         self.delete_button.clicked.connect(lambda: self.memory and self.delete_requested.emit(self.memory.id))
         buttons = QHBoxLayout()
+        buttons.addWidget(self.importance)
         buttons.addStretch(1)
+        buttons.addWidget(self.restore_button)
         buttons.addWidget(self.pin_button)
         buttons.addWidget(self.delete_button)
 
@@ -115,6 +149,10 @@ class MemoryDetail(QFrame):
             "event": when_text(memory.event_at) if memory.event_at is not None else "",
             "state": STATE_NAMES.get(str(memory.state), str(memory.state)),
             "kind": kind_name(memory.kind),
+            "valid": validity_text(memory),
+            "sources": (f"{len(memory.links)} memor{'y' if len(memory.links) == 1 else 'ies'} that said it"
+                        if memory.kind == "fact" and memory.links else ""),
+            "importance": importance_text(memory),
             "recalls": f"{memory.recall_count} time{'s' if memory.recall_count != 1 else ''}"
                        + (f", last {when_text(memory.last_recalled_at)}" if memory.last_recalled_at else ""),
             "reason": reason,
@@ -128,6 +166,14 @@ class MemoryDetail(QFrame):
         self.pin_button.setToolTip("Let this memory fade like the others" if pinned else "Pinned memories never fade")
         self.pin_button.setEnabled(memory.state != "deleted")
         self.delete_button.setEnabled(memory.state != "deleted")
+        self.restore_button.setVisible(memory.state in ("forgotten", "fading"))
+        nearest = min(range(len(IMPORTANCE_CHOICES)), key=lambda i: abs(IMPORTANCE_CHOICES[i][1] - memory.importance))
+        self.importance.setCurrentIndex(nearest)
+        self.importance.setEnabled(memory.state != "deleted" and memory.kind in ("note", "turn", "fact"))
+
+    def _importance_chosen(self, index: int) -> None:
+        if self.memory is not None:
+            self.importance_requested.emit(self.memory.id, float(self.importance.itemData(index)))
 
     def _pin_clicked(self) -> None:
         if self.memory is None:

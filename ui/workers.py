@@ -272,8 +272,8 @@ class MnemoBridge(DataCalls, GuardCalls, MemoryLifeCalls, RepairCalls, QObject):
         self.call(lambda m: m.add_note(text, source=source), done, on_error)
 
     def change(self, action: str, memory_id: str, on_done: Callback = None, on_error: Callback = None) -> None:
-        """action: pin, unpin, delete, undelete, restore or purge (permanent: ask first)."""
-        if action not in ("pin", "unpin", "delete", "undelete", "restore", "purge"):
+        """action: pin, unpin, delete, undelete, restore, keep (at a review) or purge (permanent: ask first)."""
+        if action not in ("pin", "unpin", "delete", "undelete", "restore", "keep", "purge"):
             raise ValueError(f"unknown memory action {action!r}")
 
         def done(_result) -> None:
@@ -282,6 +282,15 @@ class MnemoBridge(DataCalls, GuardCalls, MemoryLifeCalls, RepairCalls, QObject):
                 on_done(memory_id)
 
         self.call(lambda m: getattr(m, action)(memory_id), done, on_error)
+
+    def keep_many(self, memory_ids: list[str], on_done: Callback = None, on_error: Callback = None) -> None:
+        """Keep every memory of a review: stronger, their forgetting clocks restarted."""
+        def done(_result) -> None:
+            self.memories_changed.emit()
+            if on_done is not None:
+                on_done(memory_ids)
+
+        self.call(lambda m: m.keep_many(list(memory_ids)), done, on_error)
 
     @property
     def can_switch_model(self) -> bool:

@@ -10,14 +10,11 @@ from typing import TYPE_CHECKING, Callable
 from ..clock import Clock
 from ..errors import InvalidInputError
 from ..intake.capture import CaptureService
-from ..memory.records import Kind, Source
+from ..memory.records import Source
+from ..recall.retrieval import MIN_SIMILARITY, Hit, Retriever  # noqa: F401 - MIN_SIMILARITY re-exported
 from .llm import ChatModel
 from .prompt import Background, build_messages
-
-# Kinds that never go among the notes: lessons are consulted separately, and the portrait and
-# global summary already open the prompt.
-PROMPT_PREFIX_KINDS = frozenset({Kind.LESSON, Kind.PORTRAIT, Kind.GLOBAL_SUMMARY})
-from ..recall.retrieval import MIN_SIMILARITY, Hit, Retriever  # noqa: F401 - MIN_SIMILARITY re-exported
+from .selection import PROMPT_PREFIX_KINDS, candidates, for_prompt  # noqa: F401 - PROMPT_PREFIX_KINDS re-exported
 
 if TYPE_CHECKING:
     from ..guard.memory_guard import GuardReport, MemoryGuard
@@ -69,12 +66,14 @@ class AnswerService:
     def screened(self, question: str) -> "tuple[list[Hit], GuardReport | None]":
         """The prompt's memories after the guard compared the retrieved ones, and its report."""
         qvec = self.retriever.embedder.embed([question])[0]
-        hits = self.retriever.search(question, k=max(self.candidates, self.prompt_memories * 2), query_vector=qvec)
-        chosen = [h for h in hits if h.memory.kind not in PROMPT_PREFIX_KINDS and h.relevant][: self.candidates]
+        hits = self.retriever.search(question, k=max(self.candidates, self.prompt_memories * 2) * 2,
+                                     query_vector=qvec)
+        cued = self.retriever.cued(question, k=self.prompt_memories, query_vector=qvec)
+        chosen = candidates(hits, cued, self.candidates, question)
         if self.guard is None:
-            return chosen[: self.prompt_memories], None
+            return for_prompt(chosen, self.prompt_memories), None
         report = self.guard.check(question, chosen, qvec)
-        return report.kept[: self.prompt_memories], report
+        return for_prompt(report.kept, self.prompt_memories), report
 
     def ask(
         self,
@@ -93,7 +92,8 @@ class AnswerService:
         if on_memories is not None:
             on_memories(hits)
         warnings = [self.guard.lessons.warning(lesson) for lesson in report.lessons] if report is not None else []
-        messages = build_messages(question, hits, self.background() if self.background else None, warnings)
+        messages = build_messages(question, hits, self.background() if self.background else None, warnings,
+                                  now=self.clock.now().timestamp())
         pieces: list[str] = []
         first = None
         for piece in self.model.stream_chat(messages, max_tokens=self.max_tokens, cancel=cancel):

@@ -7,8 +7,8 @@ instructions made the small model repeat them instead of answering."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
+from ..days import day_of, long_day, short_day
 from ..recall.retrieval import Hit
 
 SYSTEM = "You are a helpful assistant. Answer the question using the notes. Be brief."
@@ -36,9 +36,37 @@ def _clip(text: str) -> str:
     return text if len(text) <= BACKGROUND_CHARS else text[: BACKGROUND_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
-def format_memory(hit: Hit) -> str:
+def ago(seconds: float, now: float) -> str:
+    """"today", "yesterday", "5 days ago", "3 weeks ago", "4 months ago", "2 years ago"."""
+    days = (day_of(now) - day_of(seconds)).days
+    if days < 0:
+        return "ahead"
+    if days <= 1:
+        return ("today", "yesterday")[days]
+    for size, unit in ((365, "year"), (30, "month"), (7, "week"), (1, "day")):
+        if days >= size * (2 if unit != "day" else 1):
+            n = days // size
+            return f"{n} {unit}{'s' if n != 1 else ''} ago"
+    return f"{days} days ago"
+
+
+def when_label(memory, now: float | None) -> str:
+    """'Tue 1 Sep 2026, 3 months ago' (without `now`: the date alone)."""
+    day = day_of(memory.when)
+    label = f"{day.strftime('%a')} {day.day} {day.strftime('%b %Y')}"
+    return label if now is None else f"{label}, {ago(memory.when, now)}"
+
+
+def format_memory(hit: Hit, now: float | None = None) -> str:
     memory = hit.memory
-    day = datetime.fromtimestamp(memory.when, timezone.utc).strftime("%Y-%m-%d")
+    marks = []
+    if memory.kind == "fact":
+        marks.append("fact")
+    if memory.valid_until is not None:
+        marks.append(f"until {short_day(day_of(memory.valid_until))}")
+    if hit.cued:
+        marks.append("nearly forgotten")
+    label = when_label(memory, now) + "".join(f"; {m}" for m in marks)
     said = one_line(memory.text)  # a memory is one line of the notes: it cannot start a turn of its own
     if memory.speaker:
         text = f"{one_line(memory.speaker)}: {said}"
@@ -46,7 +74,7 @@ def format_memory(hit: Hit) -> str:
         text = f"Assistant said: {said}"
     else:
         text = said
-    return f"- [{day}] {text}"
+    return f"- [{label}] {text}"
 
 
 def one_line(text: str) -> str:
@@ -54,10 +82,13 @@ def one_line(text: str) -> str:
 
 
 def build_messages(question: str, hits: list[Hit], background: Background | None = None,
-                   warnings: list[str] | None = None) -> list[dict]:
-    """`warnings`: the guard's lessons on this theme; they come before the notes."""
-    lines = [format_memory(h) for h in hits] or ["- (no notes about this)"]
+                   warnings: list[str] | None = None, now: float | None = None) -> list[dict]:
+    """`warnings`: the guard's lessons on this theme; they come before the notes. `now`: today,
+    which the notes' dates are told relative to (the static system part stays the same)."""
+    lines = [format_memory(h, now) for h in hits] or ["- (no notes about this)"]
     user = "Notes:\n" + "\n".join(lines) + f"\n\nQuestion: {one_line(question)}"
+    if now is not None:
+        user = f"Today is {long_day(day_of(now))}.\n" + user
     if warnings:
         user = "Warnings:\n" + "\n".join(f"- {w}" for w in warnings) + "\n\n" + user
     system = SYSTEM

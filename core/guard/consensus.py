@@ -40,7 +40,7 @@ CONFLICT_SIMILARITY = 0.5  # two records are about the same matter from this cos
 SUPERSEDE_SIMILARITY = 0.6  # stricter for setting aside one of the user's own notes
 DBSCAN_EPS = 0.3  # cosine distance between model-written paths: A-MemGuard uses 0.5, but MiniLM puts
 # one-word answers such as "Lisbon" and "Madrid" 0.44 apart, so 0.5 would join every short answer
-GUARDED_KINDS = frozenset({Kind.TURN, Kind.NOTE})
+GUARDED_KINDS = frozenset({Kind.TURN, Kind.NOTE, Kind.FACT})
 # The structural comparison reads short statements of fact; in a long conversational turn
 # ("Wow, that's great! I haven't tried pottery yet, but…") names and negations are chatter,
 # so such turns are compared only by the model method (instructions are checked on all).

@@ -10,7 +10,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -21,7 +21,15 @@ from ..memory.records import RETRIEVABLE_STATES, Kind, Memory, State, base_sourc
 from ..memory.store import MemoryStore
 from ..recall.embedder import Embedder
 from ..recall.retrieval import Hit
-from .consensus import CONFLICT_SIMILARITY, Flag, Verdicts, check_structure, check_with_model, from_user
+from .consensus import (
+    CONFLICT_SIMILARITY,
+    GUARDED_KINDS,
+    Flag,
+    Verdicts,
+    check_structure,
+    check_with_model,
+    from_user,
+)
 from .lessons import ATTACK, FALSE_ALARM, Lessons
 from .prototypes import InstructionPrototypes
 from .rules import instruction_reason
@@ -98,6 +106,7 @@ class MemoryGuard:
             verdicts.flags = [f for f in verdicts.flags if f.memory.id in shown]
             verdicts.superseded = [(old, new) for old, new in verdicts.superseded if old.id in shown]
         self._lesson_flags(memories, verdicts)
+        verdicts.flags = [replace(f, conflicts=self._without_echoes(f.conflicts)) for f in verdicts.flags]
         out = verdicts.excluded_ids()
         qvec = question_vector if question_vector is not None else self.embedder.embed([question])[0]
         return GuardReport(kept=[h for h in hits if h.memory.id not in out], flags=verdicts.flags,
@@ -106,7 +115,7 @@ class MemoryGuard:
 
     def _peers(self, memories: list[Memory], per_record: int = 5) -> list[Memory]:
         """The user's own memories closest in meaning to each outside record among `memories`."""
-        outside = [m for m in memories if not from_user(m) and m.kind in (Kind.TURN, Kind.NOTE)]
+        outside = [m for m in memories if not from_user(m) and m.kind in GUARDED_KINDS]
         if not outside:
             return []
         ids, matrix = self.store.snapshot()
@@ -119,9 +128,20 @@ class MemoryGuard:
                     break
                 peer = self.store.find(ids[row])
                 if (peer is not None and peer.id not in have and from_user(peer)
-                        and peer.kind in (Kind.TURN, Kind.NOTE) and peer.state in RETRIEVABLE_STATES):
+                        and peer.kind in GUARDED_KINDS and peer.state in RETRIEVABLE_STATES):
                     found[peer.id] = peer
         return list(found.values())
+
+    def _without_echoes(self, ids: tuple[str, ...]) -> tuple[str, ...]:
+        """A fact and the note it came from say the same: the note is named once, not twice."""
+        present = set(ids)
+        out = []
+        for memory_id in ids:
+            memory = self.store.find(memory_id)
+            if memory is not None and memory.kind == Kind.FACT and present & set(memory.links):
+                continue
+            out.append(memory_id)
+        return tuple(out)
 
     def _vector(self, memory: Memory) -> np.ndarray:
         """The stored vector, or the text embedded again when the record went meanwhile."""
@@ -137,7 +157,7 @@ class MemoryGuard:
         """A record like one a lesson was learnt from is kept out even without a consensus."""
         flagged = {f.memory.id for f in verdicts.flags}
         for m in memories:
-            if m.id in flagged or from_user(m) or self._spared(m) or m.kind not in (Kind.TURN, Kind.NOTE):
+            if m.id in flagged or from_user(m) or self._spared(m) or m.kind not in GUARDED_KINDS:
                 continue
             vector = self._vector(m)
             if self.lessons.like(vector, FALSE_ALARM) is not None:
@@ -173,6 +193,11 @@ class MemoryGuard:
                                         state=state, actor="user")
         self.lessons.retire(memory_id, ATTACK, "the user released the record it was learnt from")
         self.lessons.learn(memory, reason, memory.text, FALSE_ALARM)
+        for fact in self.store.all(kinds=[Kind.FACT]):  # the facts it stated are trusted again with it
+            if memory_id in fact.links and (fact.state == State.QUARANTINED or fact.guard_verdict == EXCLUDED):
+                self.store.set_guard(fact.id, RELEASED, f"Released with {memory_id[:8]} by the user", (),
+                                     state=State.ACTIVE if fact.state == State.QUARANTINED else fact.state,
+                                     actor="user")
         return released or self.store.get(memory_id)
 
     def quarantined(self) -> list[Memory]:

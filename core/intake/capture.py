@@ -10,7 +10,16 @@ import numpy as np
 from ..clock import Clock, to_epoch
 from ..errors import InvalidInputError
 from ..memory.decay import DecayPolicy
-from ..memory.records import USER_SOURCES, Kind, Memory, Source, State, base_source, content_hash, new_id
+from ..memory.records import (
+    USER_SOURCES,
+    Kind,
+    Memory,
+    Source,
+    State,
+    base_source,
+    content_hash,
+    new_id,
+)
 from ..memory.store import MemoryStore
 from ..recall.embedder import Embedder
 from ..recall.retrieval import index_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -21,11 +21,13 @@ from ..memory.decay import (
     memory_retention,
     plan_sweep,
 )
-from ..memory.records import Memory, State
+from ..memory.records import Kind, Memory, State
 from ..memory.store import MemoryStore
 
 _STATE_OF_CODE = {1: State.ACTIVE, 2: State.FADING, 3: State.FORGOTTEN}
+FACT_SOON_DAYS = 30
 LAST_SWEEP = "last_sweep_at"
+AWAY_DAYS = 7.0  # a sweep this long after the previous one reports what it did (core/lifecycle/review.py)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Health:
     forgotten: list[Memory]
     pinned: list[Memory]
     last_sweep_at: float | None
+    to_review: list[Fading] = field(default_factory=list)  # of some importance, forgotten within a week
 
 
 class Forgetting:
@@ -81,13 +84,15 @@ class Forgetting:
             started = time.perf_counter()
             plan = self.plan()
             now = self.now()
+            last = self.last_sweep_at()
+            away = (now - last) / DAY if last is not None and now - last >= AWAY_DAYS * DAY else None
             for state, ids in plan.changes.items():
                 # re-checked at the moment of writing: a pin, delete or recall since the plan wins
                 still = (lambda m, state=state: m.state in (State.ACTIVE, State.FADING) and decays(m)
                          and self.policy.state_for(memory_retention(m, now)) == state)
                 self.store.set_state(ids, state, actor="decay", reason=self._why(state), only_if=still)
             self.store.set_meta(LAST_SWEEP, repr(self.now()))
-            return SweepResult(plan.checked, plan.changes, time.perf_counter() - started)
+            return SweepResult(plan.checked, plan.changes, time.perf_counter() - started, away)
         finally:
             self._sweeping.release()
 
@@ -104,17 +109,18 @@ class Forgetting:
         return float(value) if value else None
 
     # ---------------------------------------------------------------- changes
-    def reinforce(self, memory_ids: list[str], reason: str) -> None:
-        """Memories placed in an answer's prompt grow stronger and start a fresh curve."""
+    def reinforce(self, memory_ids: list[str], reason: str, actor: str = "assistant") -> None:
+        """Memories placed in an answer's prompt (or kept at a review) grow stronger and start a
+        fresh curve."""
         records = [m for m in (self.store.find(i) for i in memory_ids) if m is not None]
         now = self.now()
         strengths = {m.id: self.policy.reinforced(m.strength, memory_retention(m, now))
                      if m.kind in DECAYING_KINDS else m.strength for m in records}
-        self.store.reinforce([m.id for m in records], strengths, actor="assistant", reason=reason)
-        revived = [m.id for m in records if m.state == State.FADING]
-        if revived:
-            self.store.set_state(revived, State.ACTIVE, actor="decay", reason="recalled into an answer",
-                                 only_if=lambda m: m.state == State.FADING)
+        self.store.reinforce([m.id for m in records], strengths, actor=actor, reason=reason)
+        revived = [m.id for m in records if m.state in (State.FADING, State.FORGOTTEN)]
+        if revived:  # a forgotten memory a strong cue brought back is remembered again
+            self.store.set_state(revived, State.ACTIVE, actor="decay", reason=reason,
+                                 only_if=lambda m: m.state in (State.FADING, State.FORGOTTEN))
 
     def restore(self, memory_id: str) -> Memory:
         memory = self.store.get(memory_id)
@@ -151,8 +157,10 @@ class Forgetting:
             counts[m.state] = counts.get(m.state, 0) + 1
             if m.state in (State.ACTIVE, State.FADING) and decays(m):
                 age = (now - anchor(m)) / DAY
-                fading.append(Fading(m, memory_retention(m, now),
-                                     self.policy.days_until(self.policy.forget_below, m.strength, age)))
+                left = self.policy.days_until(self.policy.forget_below, m.strength, age)
+                if m.kind == Kind.FACT and left > FACT_SOON_DAYS:
+                    continue  # facts fade over years: listed only when it is close
+                fading.append(Fading(m, memory_retention(m, now), left))
         fading.sort(key=lambda f: f.days_left)
         return Health(
             counts=counts,

@@ -6,6 +6,7 @@ was closed, the computer slept, or the scheduler's own state was lost is always 
 A job never runs twice at once: a second call while one runs returns at once (skipped)."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -15,12 +16,14 @@ from typing import Callable
 from ..clock import Clock
 from .forgetting import Forgetting
 from .portrait import Portrait
+from .review import away_message, review
 from .summaries import Summaries
 
-JOBS = ("decay", "day_summaries", "global_summary", "portrait", "backup", "compact")
+JOBS = ("consolidate", "decay", "day_summaries", "global_summary", "portrait", "backup", "compact")
 log = logging.getLogger(__name__)
+REVIEWED = "review_announced"  # meta: a digest of the ids of the last review announced
 TITLES = {"decay": "Decay sweep", "day_summaries": "Day summaries", "global_summary": "Global summary",
-          "portrait": "Portrait", "backup": "Backup", "compact": "Compaction"}
+          "portrait": "Portrait", "backup": "Backup", "compact": "Compaction", "consolidate": "Facts"}
 
 
 @dataclass(frozen=True)
@@ -30,14 +33,16 @@ class JobResult:
     changed: int  # memories written or moved
     seconds: float
     detail: str
+    notice: str | None = None  # worth a desktop notification (after an absence; memories due for review)
 
 
 class Maintenance:
     def __init__(self, forgetting: Forgetting, summaries: Summaries, portrait: Portrait, clock: Clock,
-                 sweep_every_hours: float = 6.0, backups=None, store=None):
+                 sweep_every_hours: float = 6.0, backups=None, store=None, facts=None):
         """`backups`: a core.memory.backup.ScheduledBackups (None: no scheduled backups);
         `store`: the MemoryStore, compacted when enough writes have piled up."""
         self.store = store
+        self.facts = facts  # core.lifecycle.facts.Facts: episodes not consolidated yet
         self.forgetting = forgetting
         self.summaries = summaries
         self.portrait = portrait
@@ -53,6 +58,8 @@ class Maintenance:
         if self.store is not None and self.store.damage:
             return []
         due = []
+        if self.facts is not None and self.facts.pending():
+            due.append("consolidate")
         last = self.forgetting.last_sweep_at()
         if last is None or self.clock.now().timestamp() - last >= self.sweep_every_hours * 3600:
             due.append("decay")
@@ -89,22 +96,22 @@ class Maintenance:
             return JobResult(job, False, 0, 0.0, "already running")
         started = time.perf_counter()
         try:
-            changed, detail = self._do(job, cancel)
+            changed, detail, *notice = self._do(job, cancel)
         finally:
             lock.release()
-        result = JobResult(job, True, changed, time.perf_counter() - started, detail)
+        result = JobResult(job, True, changed, time.perf_counter() - started, detail, notice[0] if notice else None)
         for listener in list(self.listeners):
             listener(result)
         return result
 
-    def _do(self, job: str, cancel: threading.Event | None) -> tuple[int, str]:
+    def _do(self, job: str, cancel: threading.Event | None) -> tuple:
         if job == "decay":
             sweep = self.forgetting.sweep()
             if sweep is None:
                 return 0, "already running"
             moved = ", ".join(f"{len(ids)} {state}" for state, ids in sweep.changes.items()) or "no change"
             checked = f"{sweep.checked} memory" if sweep.checked == 1 else f"{sweep.checked} memories"
-            return sweep.changed, f"checked {checked}: {moved}"
+            return sweep.changed, f"checked {checked}: {moved}", self._notice(sweep)
         if job == "day_summaries":
             written = self.summaries.summarize_pending(cancel=cancel)
             return len(written), f"{len(written)} day summaries written"
@@ -114,6 +121,12 @@ class Maintenance:
             return int(pending and summary is not None), "overview rewritten" if pending else "overview up to date"
         if job == "backup":
             return self.backups.run() if self.backups is not None else (0, "backups are off")
+        if job == "consolidate":
+            if self.facts is None:
+                return 0, "no facts to distil"
+            report = self.facts.consolidate_pending(cancel)
+            return (len(report.made) + len(report.superseded),
+                    f"{len(report.made)} facts made, {len(report.merged)} said again, {len(report.superseded)} superseded")
         if job == "compact":
             if self.store is None:
                 return 0, "nothing to compact"
@@ -122,3 +135,19 @@ class Maintenance:
         pending = self.portrait.pending()
         self.portrait.refresh()
         return int(pending), "portrait rewritten" if pending else "portrait up to date"
+
+    def _notice(self, sweep) -> str | None:
+        """After a sweep: what it did after a long absence, else the memories newly due for
+        review (each set announced once, so the same list does not nag every few hours)."""
+        away = away_message(sweep, self.forgetting)
+        if away and sweep.changes.get("forgotten"):
+            away += " Forgotten memories stay findable (Memories > Show: Forgotten); Restore brings one back."
+        due = review(self.forgetting)
+        seen = hashlib.sha256(",".join(sorted(f.memory.id for f in due.due)).encode()).hexdigest()
+        store = self.forgetting.store
+        fresh = bool(due.due) and store.meta(REVIEWED) != seen
+        if fresh:
+            store.set_meta(REVIEWED, seen)
+        if away and fresh:
+            return f"{away} {due.message}"
+        return away or (due.message + " They are under Memory health > To review." if fresh else None)

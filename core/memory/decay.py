@@ -23,7 +23,7 @@ import numpy as np
 from .records import Kind, Memory, State
 
 DAY = 86_400.0
-DECAYING_KINDS = frozenset({Kind.TURN, Kind.NOTE})
+DECAYING_KINDS = frozenset({Kind.TURN, Kind.NOTE, Kind.FACT})
 # States the sweep moves between; pinned, quarantined, forgotten and deleted stay put.
 SWEPT_STATES = frozenset({State.ACTIVE, State.FADING})
 
@@ -121,6 +121,7 @@ class SweepResult:
     checked: int
     changes: dict[str, list[str]]  # new state -> memory ids
     seconds: float
+    away_days: float | None = None  # set when the previous sweep was long ago (the user was away)
 
     @property
     def changed(self) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from ..errors import StoreDamagedError
 from .records import HistoryEntry
 from .schema import HISTORY_SCHEMA
-from ..errors import StoreDamagedError
 from .tables import file_problem, quote
 
 

@@ -186,4 +186,8 @@ def column_values(records: list[Memory]) -> dict[str, np.ndarray]:
                              dtype=bool, count=n),
         "state_code": np.fromiter((STATE_CODES.get(m.state, 0) for m in records), dtype=np.int8, count=n),
         "state_id": np.fromiter((STATE_IDS.get(m.state, 0) for m in records), dtype=np.int8, count=n),
+        "when": np.fromiter((m.event_at if m.event_at is not None else m.created_at for m in records),
+                            dtype=np.float64, count=n),
+        # a fact a newer statement replaced: kept (with its "until"), out of ordinary answers
+        "superseded": np.fromiter((m.valid_until is not None for m in records), dtype=bool, count=n),
     }

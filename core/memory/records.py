@@ -89,6 +89,7 @@ class Memory:
     links: tuple[str, ...] = ()  # the memories a summary, portrait or fact was made from
     importance_reason: str = ""  # why the importance is what it is ("health: a medication")
     fact_key: str = ""  # a fact's subject and attribute ("sister|lives in"): the same key is the same fact
+    fact_value: str = ""  # what it says of them ("Lisbon"); a newer value for the key supersedes it
     valid_from: float | None = None  # a fact holds from here (its first statement)...
     valid_until: float | None = None  # ...until a newer statement by the user superseded it
     vector: np.ndarray | None = field(default=None, repr=False, compare=False)

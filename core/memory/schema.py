@@ -51,7 +51,8 @@ V2_FIELDS = [pa.field("reinforced_at", pa.float64()), pa.field("links", pa.strin
 # v3: a checksum of each record's content and vector (core/memory/integrity.py), why its importance is
 # what it is, and for facts their key and validity (core/lifecycle/facts.py)
 V3_FIELDS = [pa.field("checksum", pa.string()), pa.field("importance_reason", pa.string()),
-             pa.field("fact_key", pa.string()), pa.field("valid_from", pa.float64()), pa.field("valid_until", pa.float64())]
+             pa.field("fact_key", pa.string()), pa.field("fact_value", pa.string()), pa.field("valid_from", pa.float64()),
+             pa.field("valid_until", pa.float64())]
 
 HISTORY_SCHEMA = pa.schema(
     [
@@ -84,7 +85,7 @@ def to_row(m: Memory) -> dict:
 def from_columns(columns: dict[str, list], i: int) -> Memory:
     values = {name: columns[name][i] for name in SCALAR_FIELDS}
     values["links"] = tuple(json.loads(values["links"])) if values.get("links") else ()
-    for name in ("importance_reason", "fact_key"):  # null in rows from before v3
+    for name in ("importance_reason", "fact_key", "fact_value"):  # null in rows from before v3
         if values[name] is None:
             values[name] = ""
     return Memory(**values)

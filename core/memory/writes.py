@@ -8,8 +8,8 @@ from typing import Callable
 import numpy as np
 
 from ..errors import MnemoError, StoreError
-from .journal import Cancelled
 from .history import scrub
+from .journal import Cancelled
 from .records import HistoryEntry, Memory, new_id
 from .tables import id_filter
 

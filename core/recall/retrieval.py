@@ -2,24 +2,35 @@
 BM25 keyword search by reciprocal rank fusion. Every hit says why it was chosen."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 import numpy as np
 
 from ..clock import Clock
 from ..memory.decay import DAY, DecayPolicy
-from ..memory.records import RETRIEVABLE_STATES, Memory
 from ..memory.mirror import STATE_IDS
+from ..memory.records import RETRIEVABLE_STATES, Kind, Memory, State
 from ..memory.store import MemoryStore
 from ..text import terms
 from .embedder import Embedder
 from .keywords import KeywordIndex, index_text
+from .time_words import Window, event_side, window
 from .vector_index import VectorIndex
 
-__all__ = ["Hit", "KeywordIndex", "MIN_SIMILARITY", "Retriever", "index_text"]
+__all__ = ["Hit", "KeywordIndex", "MIN_SIMILARITY", "Retriever", "distinct", "index_text"]
 
 MODES = ("hybrid", "dense", "bm25")
+# A forgotten memory comes back into an answer on a strong cue (Retriever.cued): ranked by relevance
+# alone it is among the CUE_RANK best for the question, and close in meaning (CUE_SIMILARITY) or
+# sharing most of the question's words (CUE_WORDS). Chosen on LoCoMo conversations 1-5
+# (scripts/eval_lifetime.py --cue-grid), reported on 6-10: see docs/results.md.
+CUE_SIMILARITY = 0.6
+CUE_RANK = 10
+TIME_BOOST = 2.0  # memories from the time the question names rank this much higher
+TIME_DEPTH = 20  # ...and that many of them are looked for, even beyond the usual candidates
+EVENT_SIMILARITY = 0.45  # "before my trip to Kyoto": the trip is the memory this close to "trip to Kyoto"
+CUE_WORDS = 0.6
 # A hit is relevant when it is close in meaning or shares a keyword with the query. Dense
 # search ranks every memory, so without this a nonsense query would "match" everything.
 MIN_SIMILARITY = 0.25
@@ -36,6 +47,8 @@ class Hit:
     matched_terms: tuple[str, ...] = field(default_factory=tuple)
     context_terms: tuple[str, ...] = field(default_factory=tuple)  # matched in the turn before
     retention: float = 1.0  # how well the memory is remembered now (see core/memory/decay.py)
+    cued: bool = False  # forgotten, but the question named it so clearly that it came back
+    in_time: str = ""  # the question's time words this memory's date falls in ("last week")
 
     @property
     def relevant(self) -> bool:
@@ -52,7 +65,27 @@ class Hit:
         if self.keyword_rank is not None and self.context_terms:
             shown = ", ".join(self.context_terms[:6])
             parts.append(f"replies to a turn that mentions {shown}")
+        if self.in_time:
+            parts.append(f"from the time the question names ({self.in_time})")
         return "; ".join(parts) if parts else "recent memory"
+
+
+def distinct(hits: list[Hit]) -> list[Hit]:
+    """One hit per statement: a fact and the episode it came from say the same words; the
+    episode stays (its time and source), the fact takes its place once the episode is gone.
+    (Two episodes with the same words are two events, and both stay.)"""
+    seen: dict[str, int] = {}
+    out: list[Hit] = []
+    for hit in hits:
+        key = " ".join(hit.memory.text.casefold().split()).rstrip(".!")
+        earlier = seen.get(key)
+        if earlier is not None and Kind.FACT in (out[earlier].memory.kind, hit.memory.kind):
+            if out[earlier].memory.kind == Kind.FACT and hit.memory.kind != Kind.FACT:
+                out[earlier] = hit
+            continue
+        seen.setdefault(key, len(out))
+        out.append(hit)
+    return out
 
 
 class Retriever:
@@ -81,8 +114,16 @@ class Retriever:
         states: Iterable[str] = RETRIEVABLE_STATES,
         exclude_ids: Iterable[str] = (),
         query_vector: np.ndarray | None = None,
+        forgotten_too: bool = False,
+        time_aware: bool = True,
+        weigh_retention: bool = True,
     ) -> list[Hit]:
-        """`query_vector`: the query's embedding when the caller already has it."""
+        """`query_vector`: the query's embedding when the caller already has it.
+        `forgotten_too`: memories below the forgetting line take part as well (a search the
+        user makes in the Memories tab; answers use `cued` instead). `time_aware`: memories
+        from the stretch of time the question names ("last week", "before my trip to Kyoto")
+        are looked for among all and rank higher (core/recall/time_words.py).
+        `weigh_retention`: False ranks by relevance alone (how a strong cue is recognised)."""
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
         ids, matrix, content_version = self.store.versioned_snapshot()
@@ -90,8 +131,9 @@ class Retriever:
             return []
         allowed = self._allowed(ids, frozenset(states)).copy()
         kept = self.retentions(len(ids), content_version)
-        # below the forgetting line a memory leaves retrieval even before a sweep marks it forgotten
-        allowed &= kept >= self.policy.forget_below
+        if not forgotten_too:
+            # below the forgetting line a memory leaves retrieval even before a sweep marks it forgotten
+            allowed &= kept >= self.policy.forget_below
         for memory_id in exclude_ids:
             row = self.store.row_of(memory_id)
             if row is not None and row < len(allowed):
@@ -108,6 +150,16 @@ class Retriever:
             rows, scores = self.vectors.top(matrix, qvec, allowed, depth, self.store.vector_epoch)
             dense_rank = {int(row): rank for rank, row in enumerate(rows, start=1)}
             dense_scores = dict(zip(dense_rank, scores.tolist()))
+        span = self.time_window(query) if time_aware else None
+        inside = None
+        if span is not None:
+            inside = self._inside(span, len(ids), allowed)
+            if inside is not None and mode != "bm25" and inside.any():
+                rows, scores = self.vectors.top(matrix, qvec, inside, TIME_DEPTH, self.store.vector_epoch)
+                for row, score in zip(rows.tolist(), scores.tolist()):
+                    if row not in dense_rank:
+                        dense_rank[row] = len(dense_rank) + 1
+                        dense_scores[row] = score
         if mode in ("hybrid", "bm25"):
             keyword_scores = self._keywords.scores(self.store, ids, query_terms)
             positive = allowed & (keyword_scores > 0)
@@ -116,8 +168,10 @@ class Retriever:
         for ranks, weight in ((dense_rank, 1.0), (keyword_rank, self.keyword_weight)):
             for row, rank in ranks.items():
                 fused[row] = fused.get(row, 0.0) + weight / (self.rrf_k + rank)
-        rw = self.policy.retention_weight
+        rw = self.policy.retention_weight if weigh_retention else 0.0
         fused = {row: score * (1.0 - rw + rw * kept[row]) for row, score in fused.items()}
+        if inside is not None:
+            fused = {row: score * (TIME_BOOST if inside[row] else 1.0) for row, score in fused.items()}
         ordered = sorted(fused.items(), key=lambda item: -item[1])[:k]
         qset = set(query_terms)
         hits = []
@@ -137,9 +191,57 @@ class Retriever:
                     matched_terms=matched,
                     context_terms=context,
                     retention=float(kept[row]),
+                    in_time=span.words if inside is not None and inside[row] else "",
                 )
             )
         return hits
+
+    def time_window(self, query: str):
+        """The stretch of time the question names, if any (an event's side is looked up)."""
+        now = self.clock.now()
+        span = window(query, now)
+        if span is not None:
+            return span
+        side = event_side(query)
+        if side is None:
+            return None
+        found = [h for h in self.search(side.event, k=3, time_aware=False) if (h.dense_score or 0.0) >= EVENT_SIMILARITY]
+        if not found:
+            return None
+        moment = found[0].memory.when
+        words = f"{side.side} {side.event}"
+        return Window(None, moment, words) if side.side == "before" else Window(moment, None, words)
+
+    def _inside(self, span, n: int, allowed: np.ndarray) -> np.ndarray | None:
+        cols = self.store.columns()
+        if len(cols["ids"]) != n:
+            return None
+        when = cols["when"]
+        low = -np.inf if span.start is None else span.start
+        high = np.inf if span.end is None else span.end
+        return allowed & (when >= low) & (when < high)
+
+    def cued(self, query: str, k: int = 5, query_vector: np.ndarray | None = None) -> list[Hit]:
+        """Forgotten memories the question cues so strongly that they come back: ranked by
+        relevance alone among everything kept, they are among the CUE_RANK best, and close in
+        meaning (CUE_SIMILARITY and up) or share most of its words (CUE_WORDS). Forgetting
+        takes a memory out of free association, not out of recognition. Each is marked."""
+        ids, _, content_version = self.store.versioned_snapshot()
+        if not ids:
+            return []
+        kept = self.retentions(len(ids), content_version)
+        weak = {ids[i] for i in np.flatnonzero(kept < self.policy.forget_below)}
+        hits = self.search(query, k=CUE_RANK, states=RETRIEVABLE_STATES | {State.FORGOTTEN},
+                           query_vector=query_vector, forgotten_too=True, weigh_retention=False)
+        wanted = set(terms(query))
+        out = []
+        for hit in hits:
+            if hit.memory.state != State.FORGOTTEN and hit.memory.id not in weak:
+                continue
+            words = len(set(hit.matched_terms)) / max(len(wanted), 1)
+            if (hit.dense_score or 0.0) >= CUE_SIMILARITY or (len(hit.matched_terms) >= 2 and words >= CUE_WORDS):
+                out.append(replace(hit, cued=True))
+        return out[:k]
 
     def retentions(self, n: int, content_version: int | None = None) -> np.ndarray:
         """Retention now of every row of the store's snapshot (1.0 for what does not decay)."""
@@ -161,9 +263,10 @@ class Retriever:
         if len(cols["ids"]) == len(ids) and (not ids or (cols["ids"][0] == ids[0] and cols["ids"][-1] == ids[-1])):
             # the columns follow every write: no pass over the records
             wanted = [STATE_IDS[str(s)] for s in states if str(s) in STATE_IDS]
-            mask = np.isin(cols["state_id"], wanted)
+            mask = np.isin(cols["state_id"], wanted) & ~cols["superseded"]
         else:
-            mask = np.fromiter((self.store.get(i).state in states for i in ids), dtype=bool, count=len(ids))
+            mask = np.fromiter((self.store.get(i).state in states and self.store.get(i).valid_until is None
+                                for i in ids), dtype=bool, count=len(ids))
         self._mask_cache = (key, states, mask)
         return mask
 

@@ -39,9 +39,9 @@ FLOATS = {"created_at", "event_at", "importance", "strength", "last_recalled_at"
           "valid_from", "valid_until"}
 OPTIONAL = {"event_at", "last_recalled_at", "reinforced_at", "valid_from", "valid_until"}
 TEXTS = {"id", "text", "kind", "source", "role", "speaker", "conversation_id", "state", "guard_verdict",
-         "guard_reason", "content_hash", "importance_reason", "fact_key"}
+         "guard_reason", "content_hash", "importance_reason", "fact_key", "fact_value"}
 # fields archives of format 1 did not have, and what they mean there
-ADDED_IN_2 = {"importance_reason": "", "fact_key": "", "valid_from": None, "valid_until": None}
+ADDED_IN_2 = {"importance_reason": "", "fact_key": "", "fact_value": "", "valid_from": None, "valid_until": None}
 HISTORY_FIELDS = {"id": str, "memory_id": str, "at": float, "actor": str, "action": str, "from_state": str,
                   "to_state": str, "reason": str}
 

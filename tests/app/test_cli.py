@@ -40,12 +40,14 @@ def test_add_ask_search_list_stats_round(tmp_path, capsys):
 
     code, out, _ = run_cli(capsys, "--data-dir", d, "list", "--json")
     listed = json.loads(out)
-    assert {m["kind"] for m in listed} == {"note", "turn"} and all(m["state"] == "active" for m in listed)
+    assert {m["kind"] for m in listed} == {"note", "turn", "fact"} and all(m["state"] == "active" for m in listed)
+    fact = next(m for m in listed if m["kind"] == "fact")  # distilled from the note, linked to it
+    assert fact["links"] == [note_id] and fact["fact_value"] == "Lisbon" and fact["importance_reason"]
     assert any(m["created_at"].startswith("2026-06-01") for m in listed), "--now sets the capture time"
 
     code, out, _ = run_cli(capsys, "--data-dir", d, "stats", "--json")
     stats = json.loads(out)
-    assert stats["by_kind"] == {"note": 1, "turn": 2} and stats["by_source"]["assistant"] == 1
+    assert stats["by_kind"] == {"note": 1, "turn": 2, "fact": 1} and stats["by_source"]["assistant"] == 1
 
 
 def test_missing_model_is_a_clear_error_and_the_rest_keeps_working(tmp_path, capsys):

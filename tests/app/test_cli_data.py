@@ -38,7 +38,7 @@ def test_encrypted_export_restores_exactly_into_an_empty_folder(tmp_path, capsys
 
     code, out, err = run_cli(capsys, "--data-dir", b, "import", str(tmp_path / "m.mnemo"), "--json")
     report = json.loads(out)
-    assert code == 0 and report["imported"] == report["found"] == 4 and report["settings_applied"]
+    assert code == 0 and report["imported"] == report["found"] == 5 and report["settings_applied"]  # 3 notes, a fact, a lesson
     assert json.loads((tmp_path / "b" / "settings.json").read_text())["decay"] == {"max_strength_days": 21}
     (ra, ha, va), (rb, hb, vb) = stored(tmp_path / "a", clock), stored(tmp_path / "b", clock)
     assert ra == rb and ha == hb

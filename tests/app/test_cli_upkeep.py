@@ -1,6 +1,7 @@
 """Replaying days of life through the `mnemo` command line with --now (real LanceDB and MiniLM;
 SmolLM2 answers)."""
 import json
+import math
 
 import pytest
 
@@ -32,7 +33,7 @@ def test_ten_days_replayed_with_now(mnemo_cli):
     assert tom not in [m["id"] for m in answer["memories"]]
 
     swept = mnemo_cli("2026-05-11T09:00", "decay", "--json")
-    assert swept["checked"] == 3
+    assert swept["checked"] == 4  # three notes and the fact the first one states
 
     listed = {m["id"]: m for m in mnemo_cli("2026-05-11T09:00", "list", "--json")}
     assert listed[anna]["strength"] > listed[tom]["strength"]  # recalled: stronger
@@ -40,25 +41,29 @@ def test_ten_days_replayed_with_now(mnemo_cli):
     assert listed[anna]["recall_count"] == 1 and listed[tom]["recall_count"] == 0
     assert {"kind", "retention", "strength", "state"} <= set(listed[tom])
 
+    # a saved note lasts (strength 140 days): unused for 11 months, it is forgotten
+    assert listed[tom]["strength"] > 100 and "a note you saved" in listed[tom]["importance_reason"]
     swept = mnemo_cli("2026-06-10T09:00", "decay", "--json")
+    assert tom not in swept["changes"].get("forgotten", [])
+    swept = mnemo_cli("2027-04-01T09:00", "decay", "--json")
     assert tom in swept["changes"].get("forgotten", [])
-    listed = {m["id"]: m for m in mnemo_cli("2026-06-10T09:00", "list", "--json")}
+    listed = {m["id"]: m for m in mnemo_cli("2027-04-01T09:00", "list", "--json")}
     assert listed[tom]["state"] == "forgotten"  # forgotten memories stay listed
 
-    summary = mnemo_cli("2026-06-10T09:00", "summarize", "--json")
+    summary = mnemo_cli("2027-04-01T09:00", "summarize", "--json")
     days = [d["text"] for d in summary["days"]]
     assert len(days) == 2 and days[0].startswith("Day summary, Friday 1 May 2026")
     assert summary["overview"]["text"].startswith("Overview, 1 May 2026 to 2 May 2026")
-    assert mnemo_cli("2026-06-10T09:00", "summarize", "--json")["days"] == []  # idempotent
+    assert mnemo_cli("2027-04-01T09:00", "summarize", "--json")["days"] == []  # idempotent
 
-    portrait = mnemo_cli("2026-06-10T09:00", "portrait", "--json")
+    portrait = mnemo_cli("2027-04-01T09:00", "portrait", "--json")
     assert "climbing" in portrait["text"] and "Anna" in portrait["text"]
 
-    assert mnemo_cli("2026-06-10T09:00", "restore", tom[:8], "--json") == {"id": tom, "state": "active"}
-    assert mnemo_cli("2026-06-10T09:00", "pin", hobby, "--json")["state"] == "pinned"
-    mnemo_cli("2026-06-10T09:00", "delete", tom, "--json")
-    assert mnemo_cli("2026-06-10T09:00", "purge", tom, "--json") == {"id": tom, "state": "purged"}
-    assert tom not in {m["id"] for m in mnemo_cli("2026-06-10T09:00", "list", "--json")}
+    assert mnemo_cli("2027-04-01T09:00", "restore", tom[:8], "--json") == {"id": tom, "state": "active"}
+    assert mnemo_cli("2027-04-01T09:00", "pin", hobby, "--json")["state"] == "pinned"
+    mnemo_cli("2027-04-01T09:00", "delete", tom, "--json")
+    assert mnemo_cli("2027-04-01T09:00", "purge", tom, "--json") == {"id": tom, "state": "purged"}
+    assert tom not in {m["id"] for m in mnemo_cli("2027-04-01T09:00", "list", "--json")}
 
 
 def test_bad_ids_and_days_get_clear_errors(tmp_path, capsys, monkeypatch, minilm):
@@ -75,3 +80,39 @@ def test_bad_ids_and_days_get_clear_errors(tmp_path, capsys, monkeypatch, minilm
     assert note == 0
     assert cli.main(["--data-dir", d, "purge", note_id]) == 1
     assert "only forgotten or deleted memories can be purged" in capsys.readouterr().err
+
+
+def test_facts_importance_and_review_from_the_command_line(mnemo_cli):
+    plumber = mnemo_cli("2026-01-05T09:00", "add", "The plumber's name is Kowalski.", "--json")["id"]
+    mnemo_cli("2026-01-06T09:00", "add", "I live in Bristol.")
+    mnemo_cli("2026-02-01T09:00", "add", "I moved to Leeds.")
+    facts = mnemo_cli("2026-02-02T09:00", "facts", "--json")
+    by_value = {f["fact_value"]: f for f in facts}
+    assert set(by_value) == {"Kowalski", "Bristol", "Leeds"} and by_value["Kowalski"]["links"] == [plumber]
+    assert by_value["Bristol"]["valid_until"].startswith("2026-02-01") and by_value["Leeds"]["valid_until"] is None
+    assert "until 2026-02-01" in mnemo_cli("2026-02-02T09:00", "facts")
+    assert [f["fact_value"] for f in mnemo_cli("2026-02-02T09:00", "facts", "--current", "--json")
+            if f["fact_key"] == "user|lives in"] == ["Leeds"]
+
+    # two months later the note's words still answer (its fact, and the note itself)
+    hits = mnemo_cli("2026-03-05T09:00", "search", "What is the plumber called?", "--json")
+    assert hits and "Kowalski" in hits[0]["text"]
+
+    low = mnemo_cli("2026-03-05T09:00", "importance", plumber[:8], "low", "--json")
+    assert low["importance"] == 0.2 and low["importance_reason"] == "set by you" and low["strength"] < 10
+    assert mnemo_cli("2026-03-05T09:00", "importance", plumber, "0.9", "--json")["strength"] > 300
+
+    # the week before the saved note would be forgotten, it is offered for review
+    note = next(m for m in mnemo_cli("2026-03-05T09:00", "list", "--json") if m["text"] == "I live in Bristol.")
+    from datetime import datetime, timedelta
+    forgotten_at = datetime.fromisoformat(note["created_at"]) + timedelta(days=note["strength"] * math.log(10))
+    week_before = (forgotten_at - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    assert mnemo_cli("2026-03-05T09:00", "review", "--json")["due"] == []
+    assert mnemo_cli("2026-03-05T09:00", "decay", "--json")["message"] is None
+    review = mnemo_cli(week_before, "review", "--json")
+    assert note["id"] in [m["id"] for m in review["due"]] and "keep" in review["message"]
+    kept = mnemo_cli(week_before, "review", "--keep", note["id"][:8], "--json")
+    assert kept["kept"] == [note["id"]]
+    assert note["id"] not in [m["id"] for m in mnemo_cli(week_before, "review", "--json")["due"]]
+    swept = mnemo_cli(week_before, "decay", "--json")
+    assert swept["away_days"] and swept["message"].startswith("Welcome back")

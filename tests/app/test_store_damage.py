@@ -44,6 +44,8 @@ def test_a_sound_store_checks_clean_and_a_repaired_one_takes_writes_again(base, 
     import shutil
 
     shutil.copytree(base, data)
+    before = {m["id"]: m["text"] for m in json.loads(damage_matrix.mnemo(data, "list", "--json").stdout)}
+    assert len(before) == 6  # three notes and the fact each states
     checked = damage_matrix.mnemo(data, "check", "--json")
     assert checked.returncode == 0 and json.loads(checked.stdout)["sound"] is True
     damage_matrix._change_text(data / "store")
@@ -51,10 +53,12 @@ def test_a_sound_store_checks_clean_and_a_repaired_one_takes_writes_again(base, 
     assert checked.returncode == 1 and "changed on disk" in json.loads(checked.stdout)["problems"][0]
     repaired = damage_matrix.mnemo(data, "check", "--repair", "--json")
     report = json.loads(repaired.stdout)
-    assert repaired.returncode == 0 and report["kept"] == 2 and len(report["dropped"]) == 1
+    assert repaired.returncode == 0 and report["kept"] == 5 and len(report["dropped"]) == 1
+    assert "Kowalski" in before[report["dropped"][0]]  # the record whose words were changed
     assert Path(report["backup"]).name.endswith("-damaged") and (Path(report["backup"]) / "store").is_dir()
     assert damage_matrix.mnemo(data, "add", "Written after the repair").returncode == 0
     listed = json.loads(damage_matrix.mnemo(data, "list", "--json").stdout)
-    assert sorted(m["text"] for m in listed) == sorted(damage_matrix.NOTES[1:] + ["Written after the repair"])
+    kept = {i: t for i, t in before.items() if i not in report["dropped"]}
+    assert {m["id"]: m["text"] for m in listed if m["text"] != "Written after the repair"} == kept
     history = damage_matrix.mnemo(data, "check")
     assert history.returncode == 0 and "sound" in history.stdout

@@ -74,6 +74,6 @@ def test_a_memory_that_cannot_be_opened_is_replaced_by_a_backup_from_the_app(qtb
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     click(qtbot, backups.restore_button)
     qtbot.waitUntil(lambda: window.bridge.is_ready and window.bridge.mnemo is not None, timeout=15_000)
-    assert len(window.bridge.mnemo.memories()) == 3 and not window.bridge.is_damaged
+    assert len(window.bridge.mnemo.store.all(kinds=["note"])) == 3 and not window.bridge.is_damaged
     qtbot.waitUntil(lambda: "kept as the backup" in backups.pending.text())
     backups.close()

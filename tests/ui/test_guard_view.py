@@ -109,8 +109,11 @@ def test_an_import_kept_out_of_an_answer_is_shown_beside_what_the_user_said(qtbo
     assert comparison.conflict_title.text() == f"What it disagreed with ({len(comparison.conflict_texts())})"
     assert not comparison.no_conflicts.isVisible()
     # side by side: what the user said is to the right of the flagged memory
-    sister = next(label for label in comparison.findChildren(type(comparison.text)) if label.text() == SISTER)
-    assert sister.isVisible()
+    def shown_sister():  # labels of an earlier render may linger until deleteLater runs
+        return [label for label in comparison.findChildren(type(comparison.text))
+                if label.text() == SISTER and label.isVisible()]
+    qtbot.waitUntil(lambda: bool(shown_sister()), timeout=3000)
+    sister = shown_sister()[0]
     assert sister.mapTo(comparison, sister.rect().topLeft()).x() > comparison.text.geometry().right()
     lessons = view.lessons.rows()
     assert [lesson.guard_verdict for lesson in lessons] == ["attack"] and MADRID in lessons[0].text

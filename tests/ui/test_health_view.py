@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from core.memory.decay import DecayPolicy
 from ui.display import when_text
-from ui.health_view import FORGOTTEN_TAB, PINNED_TAB
+from ui.health_view import FADING_TAB, FORGOTTEN_TAB, PINNED_TAB, REVIEW_TAB
 from ui.main_window import HEALTH_TAB
 
 from .helpers import click, click_row, click_tab, memories_of
@@ -183,3 +183,23 @@ def test_the_default_policy_reads_plainly(qtbot, make_window):
     assert "strength of 1 to 730 days" in text
     assert "up to twice as strong if it had almost faded" in text
     assert "Below 50% a memory is fading; below 10% it is forgotten" in text
+
+
+def test_memories_about_to_be_forgotten_are_offered_for_review_and_keep_all_keeps_them(qtbot, make_window, clock):
+    window = make_window(notes=[KEY, SISTER])
+    view = open_health(qtbot, window)
+    assert view.lists.currentIndex() == FADING_TAB  # nothing to review yet: the fading list first
+    assert view.lists.tabText(REVIEW_TAB) == "To review (0)" and not view.keep_all_button.isEnabled()
+    strength = min(strength_of(window, KEY), strength_of(window, SISTER))
+    clock.advance(days=strength * math.log(10) - 2)  # two days before the weaker one is forgotten
+    sweep(qtbot, view)
+    qtbot.waitUntil(lambda: view.lists.tabText(REVIEW_TAB).startswith("To review (1"), timeout=5000)
+    notice = window.statusBar().currentMessage()
+    assert "will be forgotten this week" in notice and "To review" in notice  # also a desktop notification
+    click_tab(qtbot, view.lists, REVIEW_TAB)
+    assert "forgotten in 2 days" in view.review.row_texts()[0]
+    before = {m.id: m.strength for m in memories_of(window)}
+    click(qtbot, view.keep_all_button)
+    qtbot.waitUntil(lambda: view.lists.tabText(REVIEW_TAB) == "To review (0)", timeout=5000)
+    assert "Nothing of importance will be forgotten this week" in view.review.empty.text()
+    assert any(m.strength > before[m.id] for m in memories_of(window))

@@ -81,15 +81,16 @@ def test_releasing_a_flag_is_a_false_alarm_lesson_and_it_is_not_flagged_again(re
     assert like.state == State.ACTIVE
 
 
-def test_the_assistant_is_never_the_only_support_for_a_claim(real):
-    real.add_note("Dentist appointment with Dr. Okafor on Tuesday the 17th at 3pm.", at=at("2026-03-02"))
+def test_the_assistants_own_words_are_never_evidence(real):
+    note = real.add_note("Dentist appointment with Dr. Okafor on Tuesday the 17th at 3pm.", at=at("2026-03-02")).memory
     wrong = real.capture.add_turn("Your dentist appointment is on Friday the 20th at 9am.", "assistant", "c",
                                   at=at("2026-03-03"))
     right = real.capture.add_turn("Your dentist appointment is on Tuesday the 17th at 3pm.", "assistant", "c",
                                   at=at("2026-03-03"))
     answer = real.ask("When is my dentist appointment?", capture=False)
     used = [h.memory.id for h in answer.memories]
-    assert wrong.id not in used and right.id in used
+    assert wrong.id not in used and right.id not in used  # conversation history, not what the user said
+    assert note.id in used
 
 
 def test_a_newer_change_the_user_typed_wins_and_is_not_flagged(real):

@@ -11,7 +11,7 @@ def _age(clock, days):
 
 
 def test_unrecalled_note_fades_then_is_forgotten_but_kept(mnemo, clock):
-    note = mnemo.add_note("The plumber's name is Jonas").memory
+    note = mnemo.add_note("We watched a film about whales").memory
     s = note.strength
     _age(clock, s * 0.8)  # R = exp(-0.8) = 0.45 < 0.5
     mnemo.sweep()
@@ -20,28 +20,40 @@ def test_unrecalled_note_fades_then_is_forgotten_but_kept(mnemo, clock):
     result = mnemo.sweep()
     assert note.id in result.changes[State.FORGOTTEN]
     assert mnemo.store.get(note.id).state == State.FORGOTTEN
-    assert mnemo.search("plumber Jonas") == []  # out of ordinary retrieval
+    assert mnemo.search("film about whales") == []  # out of ordinary retrieval
     assert [m.id for m in mnemo.faded()] == [note.id]  # but kept
     reasons = [e.reason for e in mnemo.store.history(note.id) if e.to_state == State.FORGOTTEN]
     assert reasons and "retention fell below" in reasons[0]
 
 
+def test_the_fact_a_note_stated_outlives_the_note(mnemo, clock):
+    note = mnemo.add_note("The plumber's name is Kowalski").memory
+    fact = next(f for f in mnemo.facts.all() if note.id in f.links)
+    assert fact.fact_key == "plumber|name" and fact.fact_value == "Kowalski" and fact.strength > note.strength
+    _age(clock, note.strength * 3)  # the note is forgotten...
+    mnemo.sweep()
+    assert mnemo.store.get(note.id).state == State.FORGOTTEN
+    hits = mnemo.search("What is the plumber called?")  # ...what it said is not
+    assert [h.memory.id for h in hits][:1] == [fact.id]
+    assert mnemo.store.get(fact.id).state in (State.ACTIVE, State.FADING)  # a fact is kept years, not months
+
+
 def test_sweep_is_idempotent_and_deterministic(mnemo, clock):
-    note = mnemo.add_note("The plumber's name is Jonas").memory
+    note = mnemo.add_note("We watched a film about whales").memory
     _age(clock, note.strength * 3)
     assert mnemo.sweep().changed == 1
     assert mnemo.sweep().changed == 0
 
 
 def test_restore_brings_a_forgotten_memory_back_with_a_fresh_clock(mnemo, clock):
-    note = mnemo.add_note("The plumber's name is Jonas").memory
+    note = mnemo.add_note("We watched a film about whales").memory
     _age(clock, note.strength * 3)
     mnemo.sweep()
     mnemo.restore(note.id)
     assert mnemo.store.get(note.id).state == State.ACTIVE
     assert mnemo.retention(mnemo.store.get(note.id)) == 1.0
     assert mnemo.sweep().changed == 0  # not forgotten again at once
-    assert [h.memory.id for h in mnemo.search("plumber Jonas")] == [note.id]
+    assert [h.memory.id for h in mnemo.search("film about whales")] == [note.id]
 
 
 def test_pinned_memories_never_fade(mnemo, clock):
@@ -170,14 +182,14 @@ def test_retention_curve_for_the_health_chart(mnemo, clock):
 
 
 def test_below_the_forgetting_line_a_memory_leaves_retrieval_even_before_a_sweep(mnemo, clock):
-    note = mnemo.add_note("The plumber's name is Jonas").memory
+    note = mnemo.add_note("We watched a film about whales").memory
     clock.advance(days=note.strength * 2.4)  # R = exp(-2.4) = 0.09
     assert mnemo.store.get(note.id).state == State.ACTIVE  # no sweep yet
-    assert mnemo.search("plumber Jonas") == []
+    assert mnemo.search("film about whales") == []
 
 
 def test_a_pin_made_while_a_sweep_runs_is_not_overwritten(mnemo, clock):
-    note = mnemo.add_note("The plumber's name is Jonas").memory
+    note = mnemo.add_note("We watched a film about whales").memory
     other = mnemo.add_note("The bakery closes at six").memory
     clock.advance(days=max(note.strength, other.strength) * 3)
     plan = mnemo.forgetting.plan()  # the sweep has decided...

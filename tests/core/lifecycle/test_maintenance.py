@@ -12,9 +12,9 @@ def test_catch_up_derives_missed_work_from_the_data(mnemo, clock):
     _at(clock, "2026-05-01T10:00")
     mnemo.capture.add_turns([("I love hiking in the Tatra mountains.", "user", "")], "c")
     _at(clock, "2026-05-04T10:00")  # the app was closed for three days
-    assert mnemo.maintenance.due() == ["decay", "day_summaries", "global_summary", "portrait"]
+    assert mnemo.maintenance.due() == ["consolidate", "decay", "day_summaries", "global_summary", "portrait"]
     results = mnemo.catch_up()
-    assert [r.job for r in results] == ["decay", "day_summaries", "global_summary", "portrait"]
+    assert [r.job for r in results] == ["consolidate", "decay", "day_summaries", "global_summary", "portrait"]
     assert mnemo.maintenance.due() == []
     assert mnemo.catch_up() == []  # idempotent: nothing left to do
     kinds = {m.kind for m in mnemo.memories()}

@@ -1,0 +1,77 @@
+"""Which memories may go into an answer's prompt, and in what order.
+
+- Evidence is what the user (or an imported conversation) said and the facts drawn from it. The
+  assistant's own answers and the questions the user asked in the chat are conversation
+  history: never evidence (A-MemGuard's self-reinforcing error loop, closed at the source).
+  Only a question about what the assistant itself said ("What painters did you recommend?")
+  brings its earlier words back, as history placed after everything the user said.
+- One hit per statement (a fact and its episode say the same words).
+- An original memory before a summary that quotes it, and never both: a day summary made from
+  a memory already chosen does not take a slot.
+- In the prompt, facts first, then the user's own words, then the rest, then summaries."""
+from __future__ import annotations
+
+import re
+
+from ..memory.records import USER_SOURCES, Kind, Memory, Source
+from ..recall.retrieval import Hit, distinct
+
+# Kinds that never go among the notes: lessons are consulted separately, and the portrait and
+# the global summary already open the prompt.
+PROMPT_PREFIX_KINDS = frozenset({Kind.LESSON, Kind.PORTRAIT, Kind.GLOBAL_SUMMARY})
+SUMMARY_KINDS = frozenset({Kind.DAY_SUMMARY, Kind.GLOBAL_SUMMARY})
+ABOUT_ASSISTANT = re.compile(
+    r"\byou(?:'ve| have| had| did)? (?:\w+ )?(?:recommend|suggest|advis|told|tell|said|say|mention|propos|gave|give|"
+    r"share|list|name|answer|repl|promis|explain)\w*|\byour (?:advice|recommendation|suggestion|answer|reply|tip)",
+    re.IGNORECASE)
+
+
+def about_assistant(question: str) -> bool:
+    """The question asks what the assistant said earlier (its words are then the record)."""
+    return bool(ABOUT_ASSISTANT.search(question))
+
+
+def _assistant_words(memory: Memory) -> bool:
+    return memory.role == "assistant" or memory.source == Source.ASSISTANT
+
+
+def is_evidence(memory: Memory, assistant_history: bool = False) -> bool:
+    if memory.kind in PROMPT_PREFIX_KINDS:
+        return False
+    if _assistant_words(memory):
+        return assistant_history  # what the assistant said is not what the user told it
+    return not (memory.source == Source.CHAT and memory.kind == Kind.TURN and memory.text.rstrip().endswith("?"))
+
+
+def candidates(hits: list[Hit], cued: list[Hit], limit: int, question: str = "") -> list[Hit]:
+    """The memories the guard compares: relevant evidence, one per statement, strongest first;
+    forgotten ones a strong cue brought back take part with them. The assistant's earlier
+    words take part only when the question asks about them, and after the user's own."""
+    seen = {h.memory.id for h in hits}
+    history = about_assistant(question)
+    merged = sorted(hits + [c for c in cued if c.memory.id not in seen], key=lambda h: -h.score)
+    chosen = distinct([h for h in merged if h.relevant and is_evidence(h.memory, history)])
+    if history:
+        said = [h for h in chosen if not _assistant_words(h.memory)]
+        chosen = said[:2] + [h for h in chosen if _assistant_words(h.memory)] + said[2:]  # room for what it said
+    return chosen[:limit]
+
+
+def for_prompt(kept: list[Hit], slots: int) -> list[Hit]:
+    """The prompt's memories: no summary of a memory already there, then the best `slots`,
+    arranged facts first, the user's words next, summaries last."""
+    chosen_ids = {h.memory.id for h in kept if h.memory.kind not in SUMMARY_KINDS}
+    useful = [h for h in kept if h.memory.kind not in SUMMARY_KINDS or not chosen_ids & set(h.memory.links)]
+    best = useful[:slots]
+    return sorted(best, key=_place)
+
+
+def _place(hit: Hit) -> int:
+    memory = hit.memory
+    if memory.kind == Kind.FACT:
+        return 0
+    if memory.kind in SUMMARY_KINDS:
+        return 4
+    if _assistant_words(memory):
+        return 3
+    return 1 if memory.source in USER_SOURCES else 2
