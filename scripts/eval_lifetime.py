@@ -165,6 +165,7 @@ def main() -> int:
     parser.add_argument("--cue-grid", action="store_true",
                         help="also try CUE_SIMILARITY 0.3-0.7 at each horizon (how it was chosen, on the fit half)")
     parser.add_argument("--half", choices=("fit", "held out", "both"), default="both")
+    parser.add_argument("--cue-rank", type=int, help="try another CUE_RANK (default: the one in core/recall/retrieval.py)")
     args = parser.parse_args()
     offline_environment()
     from core.recall.embedder import MiniLMEmbedder
@@ -175,7 +176,11 @@ def main() -> int:
     conversations = json.loads(args.data.read_text())[:args.limit]
     started = time.perf_counter()
     results = {mode: {"fit": empty(), "held out": empty()} for mode in ("mnemo", "no decay")}
+    from core.recall import retrieval
     from core.recall.retrieval import CUE_SIMILARITY
+
+    if args.cue_rank:
+        retrieval.CUE_RANK = args.cue_rank
 
     cues = [CUE_SIMILARITY] + ([c for c in GRID if c != CUE_SIMILARITY] if args.cue_grid else [])
     for number, conv in enumerate(conversations, start=1):

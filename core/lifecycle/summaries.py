@@ -99,9 +99,12 @@ class Summaries:
 
     # ---------------------------------------------------------------- what exists
     def activity(self) -> dict[date, list[Memory]]:
+        """The memories each day's summary is made from: what the user said (notes, their chat
+        turns, imported conversations), never the assistant's answers (a summary of its own
+        words would come back as evidence: A-MemGuard's self-reinforcing loop)."""
         days: dict[date, list[Memory]] = {}
         for m in self.store.all(kinds=ACTIVITY_KINDS):
-            if not ignored(m):
+            if not ignored(m) and m.role != "assistant" and m.source != Source.ASSISTANT:
                 days.setdefault(day_of(m.when), []).append(m)
         for memories in days.values():
             memories.sort(key=lambda m: m.when)

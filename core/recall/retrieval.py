@@ -25,7 +25,7 @@ MODES = ("hybrid", "dense", "bm25")
 # alone it is among the CUE_RANK best for the question, and close in meaning (CUE_SIMILARITY) or
 # sharing most of the question's words (CUE_WORDS). Chosen on LoCoMo conversations 1-5
 # (scripts/eval_lifetime.py --cue-grid), reported on 6-10: see docs/results.md.
-CUE_SIMILARITY = 0.6
+CUE_SIMILARITY = 0.3
 CUE_RANK = 10
 TIME_BOOST = 2.0  # memories from the time the question names rank this much higher
 TIME_DEPTH = 20  # ...and that many of them are looked for, even beyond the usual candidates

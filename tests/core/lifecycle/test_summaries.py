@@ -27,8 +27,9 @@ def test_every_past_day_with_activity_gets_a_summary_stating_its_date(mnemo, clo
 def test_summary_links_to_what_it_summarises(mnemo, clock):
     turns = _chat(mnemo, "We adopted a cat called Miso this morning.")
     summary = mnemo.summarize(mnemo.today())[0]
-    assert set(summary.links) == {t.id for t in turns}
-    assert {m.id for m in mnemo.linked(summary)} == {t.id for t in turns}
+    said = {t.id for t in turns if t.role == "user"}  # the assistant's answer is not summarised
+    assert said and set(summary.links) == said
+    assert {m.id for m in mnemo.linked(summary)} == said
 
 
 def test_regenerating_is_idempotent_and_new_activity_rewrites_in_place(mnemo, clock):
@@ -174,3 +175,10 @@ def test_days_follow_local_time_with_summer_time(monkeypatch):
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_day_summary_is_made_from_what_the_user_said_never_the_assistants_answers(mnemo, clock):
+    mnemo.capture.add_turns([("We adopted a cat called Miso this morning.", "user", ""),
+                             ("Cats named Miso are usually Siamese and love tuna.", "assistant", "")], "c")
+    summary = mnemo.summarize(mnemo.today())[0]
+    assert "Miso" in summary.text and "Siamese" not in summary.text and "tuna" not in summary.text

@@ -25,7 +25,7 @@ def test_extractive_summary_with_the_real_embedder(tmp_path, clock, minilm, smol
     try:
         assert not m.summaries.capable()
         text = m.summarize(m.today())[0].text
-        assert text.startswith("Day summary, Friday 1 May 2026 (4 memories): ")
+        assert text.startswith("Day summary, Friday 1 May 2026 (3 memories): ")  # the assistant's turn is not summarised
         assert "Porto" in text and "sardines" in text
         assert "What did you eat?" not in text  # a question from the assistant is not the gist
     finally:
