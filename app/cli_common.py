@@ -35,7 +35,7 @@ def memory_json(m: Memory, retention: float | None = None) -> dict:
 def hit_json(h: Hit) -> dict:
     return {"id": h.memory.id, "text": h.memory.text, "score": round(h.score, 6), "source": h.memory.source,
             "kind": h.memory.kind, "created_at": iso(h.memory.created_at), "retention": round(h.retention, 4),
-            "reason": h.reason}
+            "reason": h.reason, "cued": h.cued}
 
 
 def flagged_json(memory: Memory, reason: str | None = None) -> dict:

@@ -23,3 +23,17 @@ def long_day(day: date) -> str:
 def short_day(day: date) -> str:
     """'27 Apr 2023'."""
     return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def ago(seconds: float, now: float) -> str:
+    """"today", "yesterday", "5 days ago", "3 weeks ago", "4 months ago", "2 years ago"."""
+    days = (day_of(now) - day_of(seconds)).days
+    if days < 0:
+        return "ahead"
+    if days <= 1:
+        return ("today", "yesterday")[days]
+    for size, unit in ((365, "year"), (30, "month"), (7, "week"), (1, "day")):
+        if days >= size * (2 if unit != "day" else 1):
+            n = days // size
+            return f"{n} {unit}{'s' if n != 1 else ''} ago"
+    return f"{days} days ago"

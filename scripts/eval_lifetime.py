@@ -166,6 +166,8 @@ def main() -> int:
                         help="also try CUE_SIMILARITY 0.3-0.7 at each horizon (how it was chosen, on the fit half)")
     parser.add_argument("--half", choices=("fit", "held out", "both"), default="both")
     parser.add_argument("--cue-rank", type=int, help="try another CUE_RANK (default: the one in core/recall/retrieval.py)")
+    parser.add_argument("--cues", help="the CUE_SIMILARITY values --cue-grid tries, comma-separated (default 0.3-0.7)")
+    parser.add_argument("--retention-weight", type=float, help="try another DecayPolicy.retention_weight for Mnemo")
     args = parser.parse_args()
     offline_environment()
     from core.recall.embedder import MiniLMEmbedder
@@ -182,12 +184,14 @@ def main() -> int:
     if args.cue_rank:
         retrieval.CUE_RANK = args.cue_rank
 
-    cues = [CUE_SIMILARITY] + ([c for c in GRID if c != CUE_SIMILARITY] if args.cue_grid else [])
+    grid = [float(c) for c in args.cues.split(",")] if args.cues else GRID
+    cues = [CUE_SIMILARITY] + ([c for c in grid if c != CUE_SIMILARITY] if args.cue_grid else [])
+    mnemo_policy = DecayPolicy() if args.retention_weight is None else DecayPolicy(retention_weight=args.retention_weight)
     for number, conv in enumerate(conversations, start=1):
         half = "fit" if number <= FIT else "held out"
         if args.half != "both" and half != args.half:
             continue
-        for mode, policy in (("mnemo", DecayPolicy()), ("no decay", NO_DECAY)):
+        for mode, policy in (("mnemo", mnemo_policy), ("no decay", NO_DECAY)):
             with tempfile.TemporaryDirectory() as tmp:
                 add(results[mode][half], live(conv, embedder, policy, Path(tmp), cues if mode == "mnemo" else None))
         print(f"  {conv['sample_id']} done ({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)

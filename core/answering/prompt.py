@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..days import day_of, long_day, short_day
+from ..days import ago, day_of, long_day, short_day
 from ..recall.retrieval import Hit
 
 SYSTEM = "You are a helpful assistant. Answer the question using the notes. Be brief."
@@ -34,20 +34,6 @@ class Background:
 def _clip(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= BACKGROUND_CHARS else text[: BACKGROUND_CHARS - 1].rsplit(" ", 1)[0] + "…"
-
-
-def ago(seconds: float, now: float) -> str:
-    """"today", "yesterday", "5 days ago", "3 weeks ago", "4 months ago", "2 years ago"."""
-    days = (day_of(now) - day_of(seconds)).days
-    if days < 0:
-        return "ahead"
-    if days <= 1:
-        return ("today", "yesterday")[days]
-    for size, unit in ((365, "year"), (30, "month"), (7, "week"), (1, "day")):
-        if days >= size * (2 if unit != "day" else 1):
-            n = days // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return f"{days} days ago"
 
 
 def when_label(memory, now: float | None) -> str:

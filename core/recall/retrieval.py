@@ -8,6 +8,7 @@ from typing import Iterable
 import numpy as np
 
 from ..clock import Clock
+from ..days import ago
 from ..memory.decay import DAY, DecayPolicy
 from ..memory.mirror import STATE_IDS
 from ..memory.records import RETRIEVABLE_STATES, Kind, Memory, State
@@ -49,6 +50,7 @@ class Hit:
     retention: float = 1.0  # how well the memory is remembered now (see core/memory/decay.py)
     cued: bool = False  # forgotten, but the question named it so clearly that it came back
     in_time: str = ""  # the question's time words this memory's date falls in ("last week")
+    recalled: str = ""  # for a cued hit: "nearly forgotten, from 3 months ago"
 
     @property
     def relevant(self) -> bool:
@@ -56,7 +58,7 @@ class Hit:
 
     @property
     def reason(self) -> str:
-        parts = []
+        parts = [self.recalled] if self.recalled else []
         if self.dense_rank is not None:
             parts.append(f"close in meaning (similarity {self.dense_score:.2f}, rank {self.dense_rank})")
         if self.keyword_rank is not None and self.matched_terms:
@@ -230,6 +232,7 @@ class Retriever:
         if not ids:
             return []
         kept = self.retentions(len(ids), content_version)
+        now = self.clock.now().timestamp()
         weak = {ids[i] for i in np.flatnonzero(kept < self.policy.forget_below)}
         hits = self.search(query, k=CUE_RANK, states=RETRIEVABLE_STATES | {State.FORGOTTEN},
                            query_vector=query_vector, forgotten_too=True, weigh_retention=False)
@@ -240,7 +243,7 @@ class Retriever:
                 continue
             words = len(set(hit.matched_terms)) / max(len(wanted), 1)
             if (hit.dense_score or 0.0) >= CUE_SIMILARITY or (len(hit.matched_terms) >= 2 and words >= CUE_WORDS):
-                out.append(replace(hit, cued=True))
+                out.append(replace(hit, cued=True, recalled=f"nearly forgotten, from {ago(hit.memory.when, now)}"))
         return out[:k]
 
     def retentions(self, n: int, content_version: int | None = None) -> np.ndarray:
