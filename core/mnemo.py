@@ -19,6 +19,7 @@ from .intake.capture import CaptureResult, CaptureService
 from .intake.importance import ImportanceJudge
 from .intake.importer import ImportReport, ImportService
 from .intake.readers import ParsedImport, read_import
+from .lifecycle.fact_model import ModelFactFinder
 from .lifecycle.facts import Facts
 from .lifecycle.forgetting import Forgetting, Health
 from .lifecycle.maintenance import JobResult, Maintenance
@@ -58,7 +59,8 @@ class Mnemo:
         backups = (ScheduledBackups(self.store, clock, backup_every_hours, backups_kept)
                    if backup_every_hours else None)
         self.maintenance = Maintenance(self.forgetting, self.summaries, self.portraits, clock, sweep_every_hours,
-                                       backups=backups, store=self.store, facts=self.facts)
+                                       backups=backups, store=self.store, facts=self.facts,
+                                       fact_finder=self._fact_finder)
         self.importer = ImportService(self.store, embedder, clock, self.policy, screen=self.guard.screen,
                                       stored=self._stored, judge=self.judge)
         self.answers = AnswerService(self.retriever, model, self.capture, clock, forgetting=self.forgetting,
@@ -78,6 +80,14 @@ class Mnemo:
         overview = self.summaries.global_summary()
         text = overview.text.split(": ", 1)[-1] if overview is not None else ""
         return Background(self.portraits.prompt_text(), text)
+
+    def _fact_finder(self) -> ModelFactFinder | None:
+        """The model reads memories for facts when it is capable enough (as for summaries)."""
+        if not self.summaries.capable():
+            return None
+        model = self.model
+        return ModelFactFinder(lambda messages, max_tokens: "".join(
+            model.stream_chat(messages, max_tokens=max_tokens, cancel=None)))
 
     def _path_writer(self):
         """The model asked for reasoning paths, when it is capable enough (as for summaries)."""

@@ -10,8 +10,11 @@ from. Episodes fade along their curve; the facts they carried stay:
 - a fact fades far more slowly than an episode (importance 0.9 and up: over a year) and leaves
   only when superseded, deleted with its sources, or unused for very long.
 
-Facts are found by pattern (core/lifecycle/fact_patterns.py), so this works with the bundled
-135M model; it does not generate anything."""
+Facts are found by pattern (core/lifecycle/fact_patterns.py) as each memory is saved, so this
+works with the bundled 135M model and generates nothing. With a capable model (1B weights and
+up) the upkeep job also asks the model (core/lifecycle/fact_model.py) for the facts the patterns
+missed, in the memories of some importance saved since its last pass, keeping only values that
+are the memory's own words."""
 from __future__ import annotations
 
 import logging
@@ -39,6 +42,9 @@ from .fact_patterns import Found, find
 log = logging.getLogger(__name__)
 FACT_IMPORTANCE = 0.9
 WATERMARK = "facts_upto"  # meta: episodes created up to here were consolidated
+MODEL_WATERMARK = "facts_model_upto"  # meta: ...and read by a capable model up to here
+MODEL_MIN_IMPORTANCE = 0.4  # the model reads memories above small talk (and the assistant's words never)
+MODEL_BATCH = 200  # memories the model reads per upkeep run (the rest wait for the next one)
 SOURCE_KINDS = frozenset({Kind.NOTE, Kind.TURN})
 
 
@@ -118,6 +124,33 @@ class Facts:
         if pending:
             self.store.set_meta(WATERMARK, repr(max(m.created_at for m in pending)))
         return report
+
+    def consolidate_with_model(self, finder, cancel=None) -> ConsolidationReport:
+        """The facts a capable model finds (`finder.find(text, speaker)`) in episodes saved since
+        its last pass, beside the patterns'; MODEL_BATCH at a time, oldest first."""
+        upto = float(self.store.meta(MODEL_WATERMARK) or 0.0)
+        pending = sorted((m for m in self.store.all(kinds=SOURCE_KINDS) if m.created_at > upto),
+                         key=lambda m: m.created_at)[:MODEL_BATCH]
+        report = ConsolidationReport()
+        done = upto
+        for memory in pending:
+            if cancel is not None and cancel.is_set():
+                break
+            if eligible(memory) and memory.importance >= MODEL_MIN_IMPORTANCE:
+                text = " ".join(memory.text.split())
+                known = {f.key for s in self._sentences(memory.text) for f in find(s, memory.speaker)}
+                found = [f for f in finder.find(text, memory.speaker) if f.key not in known]
+                for fact, vector in zip(found, self._vectors([(memory, text)] * len(found))):
+                    self._apply(memory, text, fact, vector, report)
+            done = memory.created_at
+        if done > upto:
+            self.store.set_meta(MODEL_WATERMARK, repr(done))
+        return report
+
+    def model_pending(self) -> bool:
+        upto = float(self.store.meta(MODEL_WATERMARK) or 0.0)
+        return any(m.created_at > upto and m.importance >= MODEL_MIN_IMPORTANCE and eligible(m)
+                   for m in self.store.all(kinds=SOURCE_KINDS))
 
     def pending(self) -> bool:
         upto = float(self.store.meta(WATERMARK) or 0.0)

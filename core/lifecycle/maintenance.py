@@ -38,9 +38,11 @@ class JobResult:
 
 class Maintenance:
     def __init__(self, forgetting: Forgetting, summaries: Summaries, portrait: Portrait, clock: Clock,
-                 sweep_every_hours: float = 6.0, backups=None, store=None, facts=None):
+                 sweep_every_hours: float = 6.0, backups=None, store=None, facts=None, fact_finder=None):
         """`backups`: a core.memory.backup.ScheduledBackups (None: no scheduled backups);
-        `store`: the MemoryStore, compacted when enough writes have piled up."""
+        `store`: the MemoryStore, compacted when enough writes have piled up;
+        `fact_finder()`: a ModelFactFinder when the model is capable, else None."""
+        self.fact_finder = fact_finder
         self.store = store
         self.facts = facts  # core.lifecycle.facts.Facts: episodes not consolidated yet
         self.forgetting = forgetting
@@ -58,7 +60,8 @@ class Maintenance:
         if self.store is not None and self.store.damage:
             return []
         due = []
-        if self.facts is not None and self.facts.pending():
+        if self.facts is not None and (self.facts.pending() or (
+                self.fact_finder is not None and self.facts.model_pending() and self.fact_finder() is not None)):
             due.append("consolidate")
         last = self.forgetting.last_sweep_at()
         if last is None or self.clock.now().timestamp() - last >= self.sweep_every_hours * 3600:
@@ -125,6 +128,12 @@ class Maintenance:
             if self.facts is None:
                 return 0, "no facts to distil"
             report = self.facts.consolidate_pending(cancel)
+            finder = self.fact_finder() if self.fact_finder is not None else None
+            if finder is not None:  # a capable model reads for the facts the patterns missed
+                by_model = self.facts.consolidate_with_model(finder, cancel)
+                report.made += by_model.made
+                report.merged += by_model.merged
+                report.superseded += by_model.superseded
             return (len(report.made) + len(report.superseded),
                     f"{len(report.made)} facts made, {len(report.merged)} said again, {len(report.superseded)} superseded")
         if job == "compact":
