@@ -133,11 +133,18 @@ class Mnemo:
     # retrieval
     def search(self, query: str, k: int = 10, relevant_only: bool = True, forgotten_too: bool = False,
                kinds=None) -> list[Hit]:
-        """Ranked memories; by default only those close in meaning or sharing a word.
-        `forgotten_too`: forgotten memories are found as well (marked by their state);
-        `kinds`: only these kinds (e.g. ["fact"])."""
+        """Ranked memories; by default only those close in meaning or sharing a word, and the
+        forgotten ones the query cues strongly (marked `cued`, as in answers; a search does not
+        reinforce them). `forgotten_too`: every forgotten memory can be found (marked by its
+        state); `kinds`: only these kinds (e.g. ["fact"])."""
         states = RETRIEVABLE_STATES | {State.FORGOTTEN} if forgotten_too else RETRIEVABLE_STATES
-        hits = self.retriever.search(query, k=(k + 5) * (3 if kinds else 1), states=states, forgotten_too=forgotten_too)
+        qvec = self.embedder.embed([query])[0] if query.strip() else None
+        hits = self.retriever.search(query, k=(k + 5) * (3 if kinds else 1), states=states,
+                                     forgotten_too=forgotten_too, query_vector=qvec)
+        if not forgotten_too and qvec is not None:
+            seen = {h.memory.id for h in hits}
+            cued = [c for c in self.retriever.cued(query, k=k, query_vector=qvec) if c.memory.id not in seen]
+            hits = sorted(hits + cued, key=lambda h: -h.score)
         if kinds is not None:
             hits = [h for h in hits if h.memory.kind in set(kinds)]
         hits = distinct(hits)[:k]  # a fact and its note: one hit

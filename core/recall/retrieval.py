@@ -73,21 +73,31 @@ class Hit:
 
 
 def distinct(hits: list[Hit]) -> list[Hit]:
-    """One hit per statement: a fact and the episode it came from say the same words; the
-    episode stays (its time and source), the fact takes its place once the episode is gone.
-    (Two episodes with the same words are two events, and both stay.)"""
-    seen: dict[str, int] = {}
-    out: list[Hit] = []
-    for hit in hits:
-        key = " ".join(hit.memory.text.casefold().split()).rstrip(".!")
-        earlier = seen.get(key)
-        if earlier is not None and Kind.FACT in (out[earlier].memory.kind, hit.memory.kind):
-            if out[earlier].memory.kind == Kind.FACT and hit.memory.kind != Kind.FACT:
-                out[earlier] = hit
-            continue
-        seen.setdefault(key, len(out))
-        out.append(hit)
-    return out
+    """One hit per statement: a fact says what the episode it came from said; the episode
+    stays (its time, source and words), in the better of the two places, and the fact takes
+    its place once the episode is gone, nearly forgotten or not among the hits. A fact with the same
+    words as another episode is the same statement too. (Two episodes with the same words are
+    two events, and both stay; two facts of one episode not among the hits both stay.)"""
+    def words(hit: Hit) -> str:
+        return " ".join(hit.memory.text.casefold().split()).rstrip(".!")
+
+    present = [h for h in hits if h.memory.kind != Kind.FACT and not h.cued]  # a cued one is nearly gone
+    episodes = {h.memory.id for h in present}
+    said = {}
+    for h in present:
+        said.setdefault(words(h), h.memory.id)
+    place = {h.memory.id: i for i, h in enumerate(hits)}
+    kept = []
+    for i, hit in enumerate(hits):
+        memory = hit.memory
+        if memory.kind == Kind.FACT:
+            sources = [s for s in memory.links if s in episodes] or ([said[words(hit)]] if words(hit) in said else [])
+            if sources:
+                for source in sources:
+                    place[source] = min(place[source], i)  # the episode takes the fact's better place
+                continue
+        kept.append(hit)
+    return sorted(kept, key=lambda h: place[h.memory.id])
 
 
 class Retriever:
@@ -237,13 +247,16 @@ class Retriever:
         hits = self.search(query, k=CUE_RANK, states=RETRIEVABLE_STATES | {State.FORGOTTEN},
                            query_vector=query_vector, forgotten_too=True, weigh_retention=False)
         wanted = set(terms(query))
+        rw = self.policy.retention_weight
         out = []
         for hit in hits:
             if hit.memory.state != State.FORGOTTEN and hit.memory.id not in weak:
                 continue
             words = len(set(hit.matched_terms)) / max(len(wanted), 1)
             if (hit.dense_score or 0.0) >= CUE_SIMILARITY or (len(hit.matched_terms) >= 2 and words >= CUE_WORDS):
-                out.append(replace(hit, cued=True, recalled=f"nearly forgotten, from {ago(hit.memory.when, now)}"))
+                weighed = hit.score * (1.0 - rw + rw * hit.retention)  # ranked with the others as they are
+                out.append(replace(hit, score=weighed, cued=True,
+                                   recalled=f"nearly forgotten, from {ago(hit.memory.when, now)}"))
         return out[:k]
 
     def retentions(self, n: int, content_version: int | None = None) -> np.ndarray:

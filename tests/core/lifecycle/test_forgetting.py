@@ -20,7 +20,9 @@ def test_unrecalled_note_fades_then_is_forgotten_but_kept(mnemo, clock):
     result = mnemo.sweep()
     assert note.id in result.changes[State.FORGOTTEN]
     assert mnemo.store.get(note.id).state == State.FORGOTTEN
-    assert mnemo.search("film about whales") == []  # out of ordinary retrieval
+    assert mnemo.retriever.search("film about whales") == []  # out of ordinary retrieval...
+    assert [h.cued for h in mnemo.search("film about whales")] == [True]  # ...back only on a strong cue, marked
+    assert mnemo.search("what time does the bakery close") == []
     assert [m.id for m in mnemo.faded()] == [note.id]  # but kept
     reasons = [e.reason for e in mnemo.store.history(note.id) if e.to_state == State.FORGOTTEN]
     assert reasons and "retention fell below" in reasons[0]
@@ -185,7 +187,8 @@ def test_below_the_forgetting_line_a_memory_leaves_retrieval_even_before_a_sweep
     note = mnemo.add_note("We watched a film about whales").memory
     clock.advance(days=note.strength * 2.4)  # R = exp(-2.4) = 0.09
     assert mnemo.store.get(note.id).state == State.ACTIVE  # no sweep yet
-    assert mnemo.search("film about whales") == []
+    assert mnemo.retriever.search("film about whales") == []
+    assert [h.cued for h in mnemo.search("film about whales")] == [True]
 
 
 def test_a_pin_made_while_a_sweep_runs_is_not_overwritten(mnemo, clock):

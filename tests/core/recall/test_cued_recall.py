@@ -18,13 +18,17 @@ def test_a_forgotten_note_comes_back_on_a_strong_cue_marked_with_its_age(tmp_pat
     mnemo = Mnemo(tmp_path / "data", clock, minilm, ScriptedModel())
     try:
         note = _forget(mnemo, clock, "We watched a documentary about humpback whales in Lisbon")
-        assert note.id not in [h.memory.id for h in mnemo.search("documentary about humpback whales")]
+        assert note.id not in [h.memory.id for h in mnemo.retriever.search("documentary about humpback whales")]
         cued = mnemo.retriever.cued("Which documentary about humpback whales did we watch?")
         assert [h.memory.id for h in cued] == [note.id]
         assert cued[0].cued and cued[0].reason.startswith("nearly forgotten, from ")
         assert "months ago" in cued[0].reason or "weeks ago" in cued[0].reason
         assert hit_json(cued[0])["cued"] is True
         assert mnemo.retriever.cued("What is the capital of Peru?") == []  # a weak cue brings nothing
+        found = [h for h in mnemo.search("Which documentary about humpback whales did we watch?") if h.memory.id == note.id]
+        assert len(found) == 1 and found[0].cued  # search finds it too, marked
+        assert mnemo.store.get(note.id).state == State.FORGOTTEN  # looking is not remembering
+        assert note.id not in [h.memory.id for h in mnemo.search("What is the capital of Peru?", relevant_only=False)]
     finally:
         mnemo.close()
 
