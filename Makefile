@@ -22,6 +22,7 @@ eval: eval-recall eval-qa
 
 eval-recall: setup
 	$(PY) scripts/eval_locomo_recall.py --json docs/locomo_recall.json
+	$(PY) scripts/eval_memorybank_recall.py --json docs/memorybank_recall.json
 
 eval-qa: setup
 	$(PY) scripts/eval_locomo_qa.py --per-conversation 25 --json docs/locomo_qa.json
