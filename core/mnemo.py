@@ -31,7 +31,7 @@ from .memory.decay import DecayPolicy
 from .memory.records import RETRIEVABLE_STATES, Memory, Source, State, base_source
 from .memory.store import MemoryStore
 from .recall.embedder import Embedder
-from .recall.retrieval import Hit, Retriever, distinct
+from .recall.retrieval import Hit, Retriever, shown
 
 
 class Mnemo:
@@ -147,7 +147,7 @@ class Mnemo:
             hits = sorted(hits + cued, key=lambda h: -h.score)
         if kinds is not None:
             hits = [h for h in hits if h.memory.kind in set(kinds)]
-        hits = distinct(hits)[:k]  # a fact and its note: one hit
+        hits = shown(hits)[:k]  # a fact and its note: one hit
         return [h for h in hits if h.relevant] if relevant_only else hits
 
     # answering

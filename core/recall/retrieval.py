@@ -19,7 +19,7 @@ from .keywords import KeywordIndex, index_text
 from .time_words import Window, event_side, window
 from .vector_index import VectorIndex
 
-__all__ = ["Hit", "KeywordIndex", "MIN_SIMILARITY", "Retriever", "distinct", "index_text"]
+__all__ = ["Hit", "KeywordIndex", "MIN_SIMILARITY", "Retriever", "distinct", "index_text", "shown"]
 
 MODES = ("hybrid", "dense", "bm25")
 # A forgotten memory comes back into an answer on a strong cue (Retriever.cued): ranked by relevance
@@ -72,15 +72,25 @@ class Hit:
         return "; ".join(parts) if parts else "recent memory"
 
 
+def _words(hit: Hit) -> str:
+    return " ".join(hit.memory.text.casefold().split()).rstrip(".!")
+
+
+def shown(hits: list[Hit]) -> list[Hit]:
+    """What a search shows: `distinct`, and a nearly forgotten episode whose fact has its very
+    words gives way to the fact. (An answer keeps both: using the episode reinforces it.)"""
+    kept = distinct(hits)
+    told = {(source, _words(h)) for h in kept if h.memory.kind == Kind.FACT for source in h.memory.links}
+    return [h for h in kept if not (h.cued and (h.memory.id, _words(h)) in told)]
+
+
 def distinct(hits: list[Hit]) -> list[Hit]:
     """One hit per statement: a fact says what the episode it came from said; the episode
     stays (its time, source and words), in the better of the two places, and the fact takes
     its place once the episode is gone, nearly forgotten or not among the hits. A fact with the same
     words as another episode is the same statement too. (Two episodes with the same words are
     two events, and both stay; two facts of one episode not among the hits both stay.)"""
-    def words(hit: Hit) -> str:
-        return " ".join(hit.memory.text.casefold().split()).rstrip(".!")
-
+    words = _words
     present = [h for h in hits if h.memory.kind != Kind.FACT and not h.cued]  # a cued one is nearly gone
     episodes = {h.memory.id for h in present}
     said = {}

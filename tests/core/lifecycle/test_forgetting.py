@@ -229,3 +229,11 @@ def test_purged_text_leaves_the_disk(tmp_path, clock):
     m.close()
     holding = [p for p in (tmp_path / "d" / "store").rglob("*") if p.is_file() and b"hunter2zebra" in p.read_bytes()]
     assert holding == []
+
+
+def test_a_forgotten_note_its_fact_repeats_word_for_word_shows_once_as_the_fact(mnemo, clock):
+    note = mnemo.add_note("The plumber's name is Kowalski").memory
+    _age(clock, note.strength * 3)
+    mnemo.sweep()
+    hits = mnemo.search("The plumber's name is Kowalski")  # a cue strong enough to bring the note back
+    assert [h.memory.kind for h in hits] == [Kind.FACT]
