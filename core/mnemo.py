@@ -144,7 +144,8 @@ class Mnemo:
         if not forgotten_too and qvec is not None:
             seen = {h.memory.id for h in hits}
             cued = [c for c in self.retriever.cued(query, k=k, query_vector=qvec) if c.memory.id not in seen]
-            hits = sorted(hits + cued, key=lambda h: -h.score)
+            rw = self.policy.retention_weight  # shown in order of how well each is remembered too
+            hits = sorted(hits + cued, key=lambda h: -h.score * ((1.0 - rw + rw * h.retention) if h.cued else 1.0))
         if kinds is not None:
             hits = [h for h in hits if h.memory.kind in set(kinds)]
         hits = shown(hits)[:k]  # a fact and its note: one hit

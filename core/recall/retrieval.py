@@ -257,16 +257,13 @@ class Retriever:
         hits = self.search(query, k=CUE_RANK, states=RETRIEVABLE_STATES | {State.FORGOTTEN},
                            query_vector=query_vector, forgotten_too=True, weigh_retention=False)
         wanted = set(terms(query))
-        rw = self.policy.retention_weight
         out = []
         for hit in hits:
             if hit.memory.state != State.FORGOTTEN and hit.memory.id not in weak:
                 continue
             words = len(set(hit.matched_terms)) / max(len(wanted), 1)
             if (hit.dense_score or 0.0) >= CUE_SIMILARITY or (len(hit.matched_terms) >= 2 and words >= CUE_WORDS):
-                weighed = hit.score * (1.0 - rw + rw * hit.retention)  # ranked with the others as they are
-                out.append(replace(hit, score=weighed, cued=True,
-                                   recalled=f"nearly forgotten, from {ago(hit.memory.when, now)}"))
+                out.append(replace(hit, cued=True, recalled=f"nearly forgotten, from {ago(hit.memory.when, now)}"))
         return out[:k]
 
     def retentions(self, n: int, content_version: int | None = None) -> np.ndarray:
