@@ -54,3 +54,11 @@ def test_facts_come_first_then_the_users_words_then_the_rest_then_summaries():
     summary = memory("Day summary: a walk.", Kind.DAY_SUMMARY, Source.MNEMO)
     hits = [hit(summary, 0.9), hit(other, 0.8), hit(NOTE, 0.7), hit(fact, 0.6)]
     assert [h.memory for h in for_prompt(hits, 5)] == [fact, NOTE, other, summary]
+
+
+def test_a_summary_only_fills_a_slot_no_original_memory_wants():
+    summary = memory("Day summary: a walk by the river.", Kind.DAY_SUMMARY, Source.MNEMO)
+    notes = [memory(f"Note number {i} about the river.") for i in range(3)]
+    hits = [hit(summary, 0.9)] + [hit(n, 0.5 - i / 10) for i, n in enumerate(notes)]
+    assert [h.memory for h in for_prompt(hits, 3)] == notes  # it outscored them, yet three notes fill three slots
+    assert [h.memory for h in for_prompt(hits, 4)][-1] == summary  # a slot left over: the summary takes it
