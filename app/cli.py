@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from core.clock import Clock, FixedClock, SystemClock, from_epoch, parse_instant
-from core.errors import MnemoError
+from core.errors import MnemoError, ModelError
 from core.memory.decay import decays
 from core.memory.records import Source
 
@@ -139,21 +139,33 @@ def _ask(mnemo, args, at) -> int:
         sys.stdout.write(printable(piece))
         sys.stdout.flush()
 
+    try:
+        getattr(mnemo.model, "load", lambda: None)()
+    except ModelError as exc:  # the memory still answers, in its own words
+        print(f"{exc}\nAnswering from your memory's own words without a model.", file=sys.stderr)
     answer = mnemo.ask(args.question, on_token=show if streaming else None, capture=not args.no_capture,
                        conversation_id="cli")
+    support = set(answer.support)
     if args.json:
-        print_json({"answer": answer.text, "memories": [hit_json(h) for h in answer.memories],
+        print_json({"answer": answer.text, "support": "memories" if answer.support else "none",
+                    "support_ids": list(answer.support), "method": answer.method,
+                    "unsupported_draft": answer.replaced or None,
+                    "memories": [dict(hit_json(h), supports=h.memory.id in support) for h in answer.memories],
                      "flagged": [{"id": f.memory.id, "text": f.memory.text, "reason": f.reason,
                                   "conflicts": list(f.conflicts)} for f in answer.flagged],
                      "lessons": [lesson_json(lesson) for lesson in answer.lessons]})
         return 0
+    if answer.replaced and streaming:  # what was streamed is taken back
+        print(f"\n\n(That answer named something no memory holds. What your memory says:)\n{printable(answer.text)}",
+              end="")
     print()
     for flag in answer.flagged:
         print(f"\nKept out [{flag.memory.id[:8]}] {printable(flag.memory.text)}\n  why: {printable(flag.reason)}")
     if answer.memories:
-        print("\nMemories used:")
+        print("\nMemories used (* the answer comes from it):")
         for h in answer.memories:
-            print(f"  [{h.memory.id[:8]}] {printable(h.memory.text)}")
+            mark = "*" if h.memory.id in support else " "
+            print(f" {mark}[{h.memory.id[:8]}] {printable(h.memory.text)}")
     else:
         print("\n(No memory matched this question.)")
     return 0

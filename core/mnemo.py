@@ -64,7 +64,7 @@ class Mnemo:
         self.importer = ImportService(self.store, embedder, clock, self.policy, screen=self.guard.screen,
                                       stored=self._stored, judge=self.judge)
         self.answers = AnswerService(self.retriever, model, self.capture, clock, forgetting=self.forgetting,
-                                     background=self.background, guard=self.guard)
+                                     background=self.background, guard=self.guard, capable=self.summaries.capable)
 
     def close(self) -> None:
         self.store.close()

@@ -1,5 +1,5 @@
 """One question and its answer in the chat: the streamed answer text, its state (thinking,
-stopped, failed) and the memories it used, behind a "Memories used (n) ▸" toggle; each says
+stopped, failed), the memories it comes from (clickable citations) and the memories it used, behind a "Memories used (n) ▸" toggle; each says
 how well it was still remembered ("kept 83%"). Under them, what the memory guard kept out and
 the lessons it consulted (ui/chat_guard.py), when it did anything."""
 from __future__ import annotations
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .chat_citations import Citations
 from .chat_guard import GuardNotes
 from .display import kept_text, kind_name, speaker_prefix, when_text
 from .labels import plain_label as _label
@@ -163,6 +164,8 @@ class ExchangeWidget(QWidget):
         self.answer_bubble = _bubble("answerBubble", self.answer_label)
         self.state_label = _label(WAITING if waiting else THINKING, "answerState", selectable=False)
         self.answer_bubble.layout().addWidget(self.state_label)
+        self.citations = Citations()
+        self.answer_bubble.layout().addWidget(self.citations)
         self.memories = MemoriesUsed()
         self.answer_bubble.layout().addWidget(self.memories)
         self.guard = GuardNotes()
@@ -211,6 +214,8 @@ class ExchangeWidget(QWidget):
                 self.state_label.setText("Mnemo had nothing to say to that.")
                 self.state_label.show()
         self.set_memories(answer.memories)
+        if not self.stopped:
+            self.citations.set_support(answer.memories, getattr(answer, "support", ()))
         self.guard.set_answer(answer)
         self.finished = True
 

@@ -31,6 +31,7 @@ class ChatView(QWidget):
     answer_finished = Signal(object)  # the core Answer
     notice = Signal(str)  # a short message for the status bar
     choose_model_requested = Signal()  # "Choose a Model…" under a language-model error
+    memory_opened = Signal(object)  # a citation under an answer was clicked: the Memory
 
     def __init__(self, bridge: MnemoBridge, conversation_id: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -120,6 +121,7 @@ class ChatView(QWidget):
             return
         self.input.clear()
         exchange = ExchangeWidget(question, waiting=not self.bridge.is_ready)
+        exchange.citations.opened.connect(self.memory_opened)
         if self.bridge.switching_model:
             exchange.started(model_loading=True)  # it waits for the new model
         self._add(exchange)

@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.exporter = ExportFlow(bridge, self)
         self._build_menus()
         self.chat.notice.connect(self.notify)
+        self.chat.memory_opened.connect(self.open_memory)
         self.memories.notice.connect(self.notify)
         self.summaries.notice.connect(self.notify)
         self.health.notice.connect(self.notify)
@@ -157,6 +158,14 @@ class MainWindow(QMainWindow):
         self.activate()
         self.tabs.setCurrentIndex(MEMORIES_TAB)
         self.memories.focus_search()
+
+    def open_memory(self, memory) -> None:
+        """Show a memory (e.g. an answer's citation) in the Memories tab: selected in the list
+        when it is listed, else in the detail pane alone."""
+        self.tabs.setCurrentIndex(MEMORIES_TAB)
+        if not self.memories.select(memory.id):
+            self.memories.list.clearSelection()
+            self.memories.detail.show_memory(memory)
 
     def run_sweep(self) -> None:
         self.show_tab(HEALTH_TAB)

@@ -8,13 +8,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from ..clock import Clock
-from ..errors import InvalidInputError
+from ..days import day_of
+from ..errors import InvalidInputError, ModelError
 from ..intake.capture import CaptureService
 from ..memory.records import Source
+from . import extract, grounding
 from ..recall.retrieval import MIN_SIMILARITY, Hit, Retriever  # noqa: F401 - MIN_SIMILARITY re-exported
 from .llm import ChatModel
 from .prompt import Background, build_messages
 from .selection import PROMPT_PREFIX_KINDS, candidates, for_prompt  # noqa: F401 - PROMPT_PREFIX_KINDS re-exported
+
+NOTHING = "I don't have anything about that in your memory."
+PHRASE = "Answer the question in one short sentence, using only the note."
 
 if TYPE_CHECKING:
     from ..guard.memory_guard import GuardReport, MemoryGuard
@@ -31,6 +36,9 @@ class Answer:
     total_s: float = 0.0
     captured_ids: list[str] = field(default_factory=list)
     guard: "GuardReport | None" = None  # what the guard kept out and the lessons it consulted
+    support: tuple[str, ...] = ()  # ids of the memories that hold what the answer says; () = none
+    method: str = "model"  # "model", "phrased" (a quote the model put in words), "quote", "nothing"
+    replaced: str = ""  # what the model streamed that was not supported, when it was replaced
 
     @property
     def flagged(self) -> list:
@@ -45,12 +53,17 @@ class AnswerService:
     def __init__(self, retriever: Retriever, model: ChatModel, capture: CaptureService, clock: Clock,
                  prompt_memories: int = 5, max_tokens: int = 160, forgetting: "Forgetting | None" = None,
                  background: Callable[[], Background] | None = None, guard: "MemoryGuard | None" = None,
-                 candidates: int = 10):
+                 candidates: int = 10, capable: Callable[[], bool] | None = None):
         """`forgetting` reinforces the memories an answer used; `background` gives the
         portrait and global summary that open the prompt."""
         self.forgetting = forgetting
         self.guard = guard
         self.candidates = candidates  # how many retrieved memories the guard compares
+        self.capable = capable or (lambda: False)  # does the model read five notes reliably (1B+)?
+        # A small model puts the answering sentence in words, kept only when it keeps every fact, adds
+        # none and does not talk about the note (SmolLM2-135M wrote "The note is incorrect. The
+        # correct answer would be '840 euros.'"); else the note's own sentence, with its date.
+        self.phrase = True
         self.background = background
         self.retriever = retriever
         self.model = model
@@ -63,9 +76,9 @@ class AnswerService:
         """The memories that go into the prompt for this question."""
         return self.screened(question)[0]
 
-    def screened(self, question: str) -> "tuple[list[Hit], GuardReport | None]":
+    def screened(self, question: str, qvec=None) -> "tuple[list[Hit], GuardReport | None]":
         """The prompt's memories after the guard compared the retrieved ones, and its report."""
-        qvec = self.retriever.embedder.embed([question])[0]
+        qvec = qvec if qvec is not None else self.retriever.embedder.embed([question])[0]
         hits = self.retriever.search(question, k=max(self.candidates, self.prompt_memories * 2) * 2,
                                      query_vector=qvec)
         cued = self.retriever.cued(question, k=self.prompt_memories, query_vector=qvec)
@@ -88,26 +101,36 @@ class AnswerService:
         if not question:
             raise InvalidInputError("There is no question to answer: the text is empty.")
         started = time.perf_counter()
-        hits, report = self.screened(question)
+        qvec = self.retriever.embedder.embed([question])[0]
+        hits, report = self.screened(question, qvec)
         if on_memories is not None:
             on_memories(hits)
-        warnings = [self.guard.lessons.warning(lesson) for lesson in report.lessons] if report is not None else []
-        messages = build_messages(question, hits, self.background() if self.background else None, warnings,
-                                  now=self.clock.now().timestamp())
-        pieces: list[str] = []
-        first = None
-        for piece in self.model.stream_chat(messages, max_tokens=self.max_tokens, cancel=cancel):
-            if first is None:
-                first = time.perf_counter() - started
-            pieces.append(piece)
+        now = self.clock.now().timestamp()
+        quote = extract.best(question, hits, self.retriever.embedder.embed, qvec) if hits else None
+        first: list[float] = []
+
+        def emit(piece: str) -> None:
+            if not first:
+                first.append(time.perf_counter() - started)
             if on_token is not None:
                 on_token(piece)
+
+        if not hits or (quote is None and not self.capable()):
+            text, method, replaced = NOTHING, "nothing", ""
+            emit(text)
+        elif self.capable():
+            text, method, replaced = self._answer(question, hits, report, now, quote, emit, cancel)
+        else:
+            text, method, replaced = self._phrase(question, quote, now, cancel) if self.phrase else (
+                quote.text(now), "quote", "")
+            emit(text)
         cancelled = bool(cancel is not None and cancel.is_set())
-        answer = Answer(question, "".join(pieces).strip(), hits, cancelled, first, time.perf_counter() - started,
-                        guard=report)
+        support = self._support(text, method, hits, quote)
+        answer = Answer(question, text, hits, cancelled, first[0] if first else None, time.perf_counter() - started,
+                        guard=report, support=support, method=method, replaced=replaced)
         if report is not None and report.flags:
             self.guard.record(question, report)
-        if hits and not cancelled and self.forgetting is not None:
+        if support and not cancelled and self.forgetting is not None:
             self.forgetting.reinforce([h.memory.id for h in hits], reason=f"used to answer: {' '.join(question.split())[:80]}")
         if capture:
             turns = [(question, "user", "")]
@@ -116,3 +139,53 @@ class AnswerService:
             stored = self.capture.add_turns(turns, conversation_id or "chat", source=Source.CHAT)
             answer.captured_ids = [m.id for m in stored]
         return answer
+
+    def _answer(self, question, hits, report, now, quote, emit, cancel) -> tuple[str, str, str]:
+        """A capable model answers from the notes; an answer naming what no note holds is
+        replaced by the best note's own sentence (or by "I don't have anything...")."""
+        warnings = [self.guard.lessons.warning(lesson) for lesson in report.lessons] if report is not None else []
+        messages = build_messages(question, hits, self.background() if self.background else None, warnings, now=now)
+        pieces = []
+        for piece in self.model.stream_chat(messages, max_tokens=self.max_tokens, cancel=cancel):
+            pieces.append(piece)
+            emit(piece)
+        text = "".join(pieces).strip()
+        if cancel is not None and cancel.is_set():
+            return text, "model", ""
+        checked = grounding.check(text, [_vouches(h.memory) for h in hits], question)
+        if text and checked.supported:
+            return text, "model", ""
+        return (quote.text(now), "quote", text) if quote is not None else (NOTHING, "nothing", text)
+
+    def _phrase(self, question, quote, now, cancel) -> tuple[str, str, str]:
+        """A small model only puts the answering sentence in words, and its words are kept
+        only when they keep every name, number and date of the sentence and add none."""
+        note = f"- [{day_of(quote.hit.memory.when).isoformat()}] {quote.sentence}"
+        messages = [{"role": "system", "content": PHRASE},
+                    {"role": "user", "content": f"Note:\n{note}\n\nQuestion: {' '.join(question.split())}"}]
+        try:
+            text = "".join(self.model.stream_chat(messages, max_tokens=48, cancel=cancel)).strip()
+        except ModelError:  # the model is missing or broken: the memory still answers, in its own words
+            return quote.text(now), "quote", ""
+        if cancel is not None and cancel.is_set():
+            return "", "quote", ""
+        checked = grounding.check(text, [_vouches(quote.hit.memory)], question)
+        about_note = "note" in text.casefold() and "note" not in quote.sentence.casefold()
+        if text and checked.supported and not about_note and grounding.keeps(text, quote.sentence, question):
+            return text, "phrased", ""
+        return quote.text(now), "quote", ""  # (the model's words were never shown)
+
+    @staticmethod
+    def _support(text: str, method: str, hits: list[Hit], quote) -> tuple[str, ...]:
+        """The memories that hold what the answer says."""
+        if method == "nothing" or not text:
+            return ()
+        if method in ("quote", "phrased"):
+            return (quote.hit.memory.id,)
+        said = set(grounding.claims(text))
+        holding = [h.memory.id for h in hits if said & set(grounding.claims(_vouches(h.memory)))]
+        return tuple(holding) or ((quote.hit.memory.id,) if quote is not None else tuple(h.memory.id for h in hits[:1]))
+
+
+def _vouches(memory) -> str:
+    return grounding.support_text(memory, day_of(memory.when))

@@ -54,8 +54,10 @@ def test_missing_model_is_a_clear_error_and_the_rest_keeps_working(tmp_path, cap
     d = str(tmp_path / "data")
     missing = tmp_path / "gone.gguf"
     assert run_cli(capsys, "--data-dir", d, "--model", str(missing), "add", "The garage code is 4417")[0] == 0
-    code, out, err = run_cli(capsys, "--data-dir", d, "--model", str(missing), "ask", "garage code?")
-    assert code == 1 and str(missing) in err and "--model" in err and "Traceback" not in err
+    code, out, err = run_cli(capsys, "--data-dir", d, "--model", str(missing), "ask", "What is the garage code?",
+                             "--no-capture")
+    assert str(missing) in err and "--model" in err and "Traceback" not in err
+    assert code == 0 and "From your note of" in out and "4417" in out
     code, out, _ = run_cli(capsys, "--data-dir", d, "--model", str(missing), "search", "garage", "--json")
     assert code == 0 and "4417" in json.loads(out)[0]["text"]
 

@@ -17,9 +17,14 @@ NOTE = "My sister Anna lives in Lisbon"
 LONG_REPLY = " ".join(f"word{i}" for i in range(60))
 
 
+def reads_notes(mnemo) -> None:
+    """Answers are the model's own (as with a 1B+ model), checked against the notes."""
+    mnemo.answers.capable = lambda: True
+
+
 def test_answer_streams_in_lists_the_memory_used_and_is_remembered(qtbot, make_window):
-    window = make_window(model=ScriptedModel("Anna lives in Lisbon, in Portugal.", delay=0.08),
-                         notes=[NOTE, "The spare key is in the blue flowerpot"])
+    window = make_window(model=ScriptedModel("Your sister Anna lives in Lisbon, Anna says.", delay=0.08),
+                         notes=[NOTE, "The spare key is in the blue flowerpot"], setup=reads_notes)
     ask(qtbot, window, "Where does my sister live?")
 
     exchange = window.chat.exchanges[-1]
@@ -28,11 +33,11 @@ def test_answer_streams_in_lists_the_memory_used_and_is_remembered(qtbot, make_w
     # Part of the answer is on screen while the model is still writing.
     qtbot.waitUntil(lambda: bool(exchange.answer_text()) and not exchange.finished, timeout=5000)
     partial = exchange.answer_text()
-    assert "Portugal" not in partial
+    assert "says" not in partial
     assert not window.chat.send_button.isEnabled()
 
     exchange = wait_answered(qtbot, window)
-    assert exchange.answer_text() == "Anna lives in Lisbon, in Portugal."
+    assert exchange.answer_text() == "Your sister Anna lives in Lisbon, Anna says."
     assert window.chat.send_button.isEnabled() and not window.chat.stop_button.isEnabled()
 
     memories = exchange.memories
@@ -50,7 +55,7 @@ def test_answer_streams_in_lists_the_memory_used_and_is_remembered(qtbot, make_w
     turns = [m for m in memories_of(window) if m.kind == "turn"]
     assert {(m.role, m.text) for m in turns} == {
         ("user", "Where does my sister live?"),
-        ("assistant", "Anna lives in Lisbon, in Portugal."),
+        ("assistant", "Your sister Anna lives in Lisbon, Anna says."),
     }
     assert {m.conversation_id for m in turns} == {"test-chat"}
 
@@ -85,7 +90,7 @@ def test_empty_question_is_not_sent(qtbot, make_window):
 
 def test_stop_cancels_the_answer_and_the_window_stays_responsive(qtbot, make_window):
     model = ScriptedModel(LONG_REPLY, delay=0.1)
-    window = make_window(model=model, notes=[NOTE])
+    window = make_window(model=model, notes=[NOTE], setup=reads_notes)
     ask(qtbot, window, "Where does my sister live?")
     exchange = window.chat.exchanges[-1]
     qtbot.waitUntil(lambda: exchange.answer_text().startswith("word0"), timeout=5000)
@@ -118,8 +123,8 @@ def test_stop_cancels_the_answer_and_the_window_stays_responsive(qtbot, make_win
 
 
 def test_escape_in_the_chat_stops_the_answer(qtbot, make_window):
-    window = make_window(model=ScriptedModel(LONG_REPLY, delay=0.1), notes=[NOTE])
-    ask(qtbot, window, "Tell me everything")
+    window = make_window(model=ScriptedModel(LONG_REPLY, delay=0.1), notes=[NOTE], setup=reads_notes)
+    ask(qtbot, window, "Tell me everything about my sister")
     exchange = window.chat.exchanges[-1]
     qtbot.waitUntil(lambda: bool(exchange.answer_text()), timeout=5000)
     qtbot.keyClick(window.chat.input, Qt.Key.Key_Escape)
@@ -168,3 +173,24 @@ def test_each_memory_used_says_how_well_it_was_still_remembered(qtbot, make_wind
                                    exchange.memories.panel.findChildren(type(exchange.answer_label), "hitMeta"))}
     assert " · note · kept 76% · " in metas[key]
     assert " · note · pinned, never fades · " in metas["My sister Anna has a blue bicycle"]
+
+
+def test_the_answer_cites_the_memory_it_comes_from_and_a_click_opens_it(qtbot, make_window):
+    window = make_window(notes=[NOTE, "The spare key is in the blue flowerpot"])
+    ask(qtbot, window, "Where does my sister live?")
+    exchange = wait_answered(qtbot, window)
+    assert exchange.answer_text().endswith(NOTE)  # the note's own sentence, with its date
+    citations = exchange.citations
+    assert citations.isVisible() and len(citations.buttons) == 1 and NOTE in citations.texts()[0]
+    qtbot.mouseClick(citations.buttons[0], Qt.MouseButton.LeftButton)
+    assert window.tabs.currentWidget() is window.memories
+    qtbot.waitUntil(lambda: window.memories.detail.memory is not None
+                    and window.memories.detail.memory.text == NOTE, timeout=5000)
+
+
+def test_an_answer_from_no_memory_cites_nothing(qtbot, make_window):
+    window = make_window(notes=[NOTE])
+    ask(qtbot, window, "quantum chromodynamics lecture")
+    exchange = wait_answered(qtbot, window)
+    assert exchange.answer_text() == "I don't have anything about that in your memory."
+    assert not exchange.citations.isVisible() and exchange.citations.buttons == []

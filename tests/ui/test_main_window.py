@@ -107,18 +107,19 @@ def test_missing_model_is_explained_and_the_rest_keeps_working(qtbot, make_windo
     assert window.state_label.text() == "Ready — no language model"
     assert str(missing) in window.statusBar().currentMessage()
 
-    # Asking explains it again, under the question, naming the file.
+    # Asking still answers from memory, in the memory's own words (no model to phrase it).
     ask(qtbot, window, "Where does my sister live?")
     exchange = wait_answered(qtbot, window)
-    assert exchange.failed
-    assert str(missing) in exchange.state_text()
+    assert not exchange.failed and exchange.answer_text().endswith(NOTE)
+    assert exchange.citations.texts() and NOTE in exchange.citations.texts()[0]
     assert window.chat.send_button.isEnabled()
 
     # Memories, search and quick capture still work.
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: NOTE in [m.text for m in window.memories.rows()], timeout=5000)
     qtbot.keyClicks(window.memories.search, "Lisbon")
-    qtbot.waitUntil(lambda: window.memories.count_label.text() == "1 match", timeout=5000)
+    qtbot.waitUntil(lambda: window.memories.count_label.text() == "2 matches", timeout=5000)
+    assert {m.text for m in window.memories.rows()} == {NOTE, exchange.answer_text()}  # the note, and the answer quoting it
     window.open_quick_capture()
     qtbot.keyClicks(window.quick_capture.input, "Anna's birthday is 3 March")
     with qtbot.waitSignal(window.quick_capture.saved, timeout=5000):

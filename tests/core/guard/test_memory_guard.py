@@ -50,7 +50,8 @@ def test_an_import_contradicting_the_user_is_kept_out_of_the_answer_and_a_lesson
     assert real.excluded()[0].id == poison.id and real.excluded()[0].links  # the conflicting notes are kept
     lessons = real.lessons()
     assert len(lessons) == 1 and "Madrid" in lessons[0].text
-    # the lesson is consulted on the same theme, and warns the model
+    # the lesson is consulted on the same theme, and warns a model that reads the whole prompt
+    real.answers.capable = lambda: True
     again = real.ask("Where is Anna living these days?", capture=False)
     assert [lesson.id for lesson in again.lessons] == [lessons[0].id]
     assert "Warnings:" in real.model.prompts[-1][-1]["content"]

@@ -44,6 +44,7 @@ def test_portrait_opens_the_prompt(mnemo):
     _say(mnemo, "My name is Priya and I love rock climbing.")
     mnemo.refresh_portrait()
     mnemo.add_note("The gym opens at 7.")
+    mnemo.answers.capable = lambda: True  # the whole prompt goes to a model that reads it
     mnemo.ask("When does the gym open?", capture=False)
     system = mnemo.model.prompts[-1][0]["content"]
     assert "About the user:" in system and "rock climbing" in system
@@ -83,7 +84,9 @@ def test_free_form_lines_the_user_adds_are_kept_and_used(mnemo):
     text = mnemo.portrait().text
     assert "Notes from the user: I am vegetarian, never suggest meat." in text
     assert "chess" in text
-    mnemo.ask("What should I cook?", capture=False)
+    mnemo.answers.capable = lambda: True
+    mnemo.add_note("There are courgettes and rice in the fridge.")
+    mnemo.ask("What should I cook with the courgettes?", capture=False)
     assert "vegetarian" in mnemo.model.prompts[-1][0]["content"]
 
 
