@@ -250,7 +250,7 @@ class MainWindow(QMainWindow):
         if self.bridge.model_error:
             self.chat.input.setPlaceholderText(
                 NO_MODEL_PLACEHOLDER if self.bridge.can_switch_model else
-                "Answers need a language model (see the message above); memories, search and Quick Capture work.")
+                "No language model (see the message above): answers quote your memories as they are.")
         else:
             self.chat.input.setPlaceholderText(PLACEHOLDER)
 

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from .shell import Shell
 
 FILTERS = "GGUF models (*.gguf);;All files (*)"
-NO_MODEL_PLACEHOLDER = ("Answers need a language model: choose one with File → Choose Language Model… "
-                        "Memories, search and Quick Capture work meanwhile.")
+NO_MODEL_PLACEHOLDER = ("No language model: answers quote your memories as they are. Choose one with "
+                        "File → Choose Language Model…")
 
 
 class ModelChooser(QObject):

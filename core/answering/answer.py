@@ -12,8 +12,8 @@ from ..days import day_of
 from ..errors import InvalidInputError, ModelError
 from ..intake.capture import CaptureService
 from ..memory.records import Source
-from . import extract, grounding
 from ..recall.retrieval import MIN_SIMILARITY, Hit, Retriever  # noqa: F401 - MIN_SIMILARITY re-exported
+from . import extract, grounding
 from .llm import ChatModel
 from .prompt import Background, build_messages
 from .selection import PROMPT_PREFIX_KINDS, candidates, for_prompt  # noqa: F401 - PROMPT_PREFIX_KINDS re-exported
@@ -115,10 +115,11 @@ class AnswerService:
             if on_token is not None:
                 on_token(piece)
 
-        if not hits or (quote is None and not self.capable()):
+        capable = bool(hits) and self.capable()  # (may load the model: asked once)
+        if not hits or (quote is None and not capable):
             text, method, replaced = NOTHING, "nothing", ""
             emit(text)
-        elif self.capable():
+        elif capable:
             text, method, replaced = self._answer(question, hits, report, now, quote, emit, cancel)
         else:
             text, method, replaced = self._phrase(question, quote, now, cancel) if self.phrase else (

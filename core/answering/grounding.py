@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ..days import long_day
 from ..text import STOPWORDS, words
 
 _NUMBER = re.compile(r"\d(?:[\d\s().:/,+-]*\d)?")
@@ -67,15 +68,11 @@ def claims(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _date_words(when: date) -> str:
-    return f"{when.strftime('%A')} {when.day} {when.strftime('%B')} {when.year}"
-
-
 def support_text(memory, day: date | None = None) -> str:
     """What a memory vouches for: its words, who said them and the day it was said."""
     parts = [memory.text, getattr(memory, "speaker", "") or ""]
     if day is not None:
-        parts.append(_date_words(day))
+        parts.append(long_day(day))
     return "\n".join(parts)
 
 
