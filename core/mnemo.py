@@ -64,7 +64,8 @@ class Mnemo:
         self.importer = ImportService(self.store, embedder, clock, self.policy, screen=self.guard.screen,
                                       stored=self._stored, judge=self.judge)
         self.answers = AnswerService(self.retriever, model, self.capture, clock, forgetting=self.forgetting,
-                                     background=self.background, guard=self.guard, capable=self.summaries.capable)
+                                     background=self.background, guard=self.guard, capable=self.summaries.capable,
+                                     facts=self.facts)
 
     def close(self) -> None:
         self.store.close()

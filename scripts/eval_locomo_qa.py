@@ -13,6 +13,10 @@ prompt, the GGUF model). Scoring, after the LoCoMo paper's evaluation code:
   its first ';';
 - category 5 (adversarial: the conversation does not say): the model should abstain; an
   answer abstains when it says so (ABSTAIN phrases below). Reported as the abstention rate.
+- unsupported: the share of answers that name, number or date something no memory of the
+  prompt and not the question holds (`core.answering.grounding.check`); abstentions count as
+  supported. Quotes are scored as shown ("From a conversation of 8 May 2023, Caroline said:
+  ..."), and again as the quoted sentence alone (`f1_sentence`).
 Questions are sampled per conversation with a fixed seed, the same for every category mix;
 --per-conversation 0 asks all 1,986."""
 from __future__ import annotations
@@ -35,7 +39,8 @@ sys.path.insert(0, str(ROOT))
 CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
 ABSTAIN = ("not mentioned", "no information", "don't know", "do not know", "don't remember", "do not remember",
            "not sure", "cannot answer", "can't answer", "no record", "not specified", "unknown", "no mention",
-           "not stated", "doesn't say", "does not say", "there is no", "i'm not aware", "not aware")
+           "not stated", "doesn't say", "does not say", "there is no", "i'm not aware", "not aware",
+           "don't have anything")
 
 
 def normalise(text: str) -> list[str]:
@@ -76,6 +81,17 @@ def abstains(prediction: str) -> bool:
     return any(phrase in text for phrase in ABSTAIN)
 
 
+def unsupported(answer, question: str) -> bool:
+    """Does the answer state a name, number or date that no memory of its prompt holds?"""
+    from core.answering import grounding
+    from core.days import day_of
+
+    if abstains(answer.text):
+        return False
+    sources = [grounding.support_text(h.memory, day_of(h.memory.when)) for h in answer.memories]
+    return not grounding.check(answer.text, sources, question).supported
+
+
 def sample(qa: list[dict], per_conversation: int, rng: random.Random) -> list[dict]:
     usable = [q for q in qa if q.get("category") in CATEGORIES]
     if per_conversation <= 0 or per_conversation >= len(usable):
@@ -112,9 +128,13 @@ def evaluate(data: Path, model_path: Path | None, per_conversation: int, convers
                 answer = mnemo.ask(qa["question"], capture=False)
                 category = qa["category"]
                 gold = qa.get("answer", qa.get("adversarial_answer", ""))
+                sentence = answer.text.split(": ", 1)[1] if answer.method == "quote" else answer.text
                 rows.append({"conversation": conv["sample_id"], "category": category, "question": qa["question"],
-                             "gold": str(gold), "answer": answer.text,
+                             "gold": str(gold), "answer": answer.text, "method": answer.method,
+                             "support": len(answer.support),
+                             "unsupported": unsupported(answer, qa["question"]),
                              "f1": None if category == 5 else round(score(category, answer.text, gold), 4),
+                             "f1_sentence": None if category == 5 else round(score(category, sentence, gold), 4),
                              "abstained": abstains(answer.text), "seconds": round(time.perf_counter() - t0, 2)})
             mnemo.close()
         progress(f"  {conv['sample_id']}: {len(questions)} questions ({time.perf_counter() - started:.0f} s)")
@@ -135,8 +155,13 @@ def summarise(rows: list[dict], model_name: str, per_conversation: int, seconds:
             table[name] = {"questions": len(items),
                            "f1": round(sum(r["f1"] for r in items) / len(items), 4) if items else None}
     scored = [r["f1"] for r in rows if r["f1"] is not None]
+    sentences = [r["f1_sentence"] for r in rows if r["f1_sentence"] is not None]
+    methods = Counter(r["method"] for r in rows)
     return {"model": model_name, "per_conversation": per_conversation, "questions": len(rows),
             "f1_categories_1_4": round(sum(scored) / len(scored), 4) if scored else None,
+            "f1_sentence_categories_1_4": round(sum(sentences) / len(sentences), 4) if sentences else None,
+            "unsupported": round(sum(r["unsupported"] for r in rows) / len(rows), 4) if rows else None,
+            "methods": dict(methods),
             "by_category": table, "seconds": round(seconds, 1), "rows": rows}
 
 
@@ -150,6 +175,10 @@ def print_table(result: dict) -> None:
         print(f"{name:<14}{entry['questions']:>10}{f1_text:>8}{ab:>11}")
     overall = result["f1_categories_1_4"]
     print(f"{'1-4 overall':<14}{'':>10}{overall if overall is None else f'{overall:.3f}':>8}")
+    if result.get("f1_sentence_categories_1_4") is not None:
+        print(f"F1 of the quoted sentence alone (1-4): {result['f1_sentence_categories_1_4']:.3f}")
+    if result.get("unsupported") is not None:
+        print(f"unsupported answers: {result['unsupported']:.1%}; how answered: {result['methods']}")
 
 
 def main() -> int:

@@ -16,13 +16,14 @@ from ..recall.retrieval import MIN_SIMILARITY, Hit, Retriever  # noqa: F401 - MI
 from . import extract, grounding
 from .llm import ChatModel
 from .prompt import Background, build_messages
-from .selection import PROMPT_PREFIX_KINDS, candidates, for_prompt  # noqa: F401 - PROMPT_PREFIX_KINDS re-exported
+from .selection import PROMPT_PREFIX_KINDS, candidates, for_prompt, with_newer  # noqa: F401 - re-exported
 
 NOTHING = "I don't have anything about that in your memory."
 PHRASE = "Answer the question in one short sentence, using only the note."
 
 if TYPE_CHECKING:
     from ..guard.memory_guard import GuardReport, MemoryGuard
+    from ..lifecycle.facts import Facts
     from ..lifecycle.forgetting import Forgetting
 
 
@@ -53,10 +54,11 @@ class AnswerService:
     def __init__(self, retriever: Retriever, model: ChatModel, capture: CaptureService, clock: Clock,
                  prompt_memories: int = 5, max_tokens: int = 160, forgetting: "Forgetting | None" = None,
                  background: Callable[[], Background] | None = None, guard: "MemoryGuard | None" = None,
-                 candidates: int = 10, capable: Callable[[], bool] | None = None):
+                 candidates: int = 10, capable: Callable[[], bool] | None = None, facts: "Facts | None" = None):
         """`forgetting` reinforces the memories an answer used; `background` gives the
         portrait and global summary that open the prompt."""
         self.forgetting = forgetting
+        self.facts = facts  # finds the newer statement of a value the user replaced
         self.guard = guard
         self.candidates = candidates  # how many retrieved memories the guard compares
         self.capable = capable or (lambda: False)  # does the model read five notes reliably (1B+)?
@@ -83,6 +85,8 @@ class AnswerService:
                                      query_vector=qvec)
         cued = self.retriever.cued(question, k=self.prompt_memories, query_vector=qvec)
         chosen = candidates(hits, cued, self.candidates, question)
+        if self.facts is not None:
+            chosen = with_newer(chosen, self.facts.newer_than([h.memory for h in chosen]))[: self.candidates]
         if self.guard is None:
             return for_prompt(chosen, self.prompt_memories), None
         report = self.guard.check(question, chosen, qvec)
@@ -147,7 +151,8 @@ class AnswerService:
         warnings = [self.guard.lessons.warning(lesson) for lesson in report.lessons] if report is not None else []
         messages = build_messages(question, hits, self.background() if self.background else None, warnings, now=now)
         pieces = []
-        for piece in self.model.stream_chat(messages, max_tokens=self.max_tokens, cancel=cancel):
+        length = getattr(self.model, "answer_tokens", None) or self.max_tokens  # the model's own setting
+        for piece in self.model.stream_chat(messages, max_tokens=length, cancel=cancel):
             pieces.append(piece)
             emit(piece)
         text = "".join(pieces).strip()
@@ -160,7 +165,8 @@ class AnswerService:
 
     def _phrase(self, question, quote, now, cancel) -> tuple[str, str, str]:
         """A small model only puts the answering sentence in words, and its words are kept
-        only when they keep every name, number and date of the sentence and add none."""
+        only when they keep every name, number and date of the sentence and add none, and
+        bring in no word that neither the sentence nor the question has."""
         note = f"- [{day_of(quote.hit.memory.when).isoformat()}] {quote.sentence}"
         messages = [{"role": "system", "content": PHRASE},
                     {"role": "user", "content": f"Note:\n{note}\n\nQuestion: {' '.join(question.split())}"}]
@@ -172,7 +178,8 @@ class AnswerService:
             return "", "quote", ""
         checked = grounding.check(text, [_vouches(quote.hit.memory)], question)
         about_note = "note" in text.casefold() and "note" not in quote.sentence.casefold()
-        if text and checked.supported and not about_note and grounding.keeps(text, quote.sentence, question):
+        if (text and checked.supported and not about_note and grounding.keeps(text, quote.sentence, question)
+                and not grounding.adds(text, quote.sentence, question)):
             return text, "phrased", ""
         return quote.text(now), "quote", ""  # (the model's words were never shown)
 

@@ -3,7 +3,8 @@
 Every sentence of the prompt's memories is scored by how close it is in meaning to the question
 (MiniLM), how many of the question's words it shares, and whether it holds the kind of thing
 asked for: "who" wants a name the question does not give, "when" a date, "how much" a number,
-"where" a place. A sentence that holds nothing of the kind asked for does not answer; below
+"where" a place, "what number/code" an identifier (long digits, or digits called a number or
+a code: a price is no account number). A sentence that holds nothing of the kind asked for does not answer; below
 ANSWERS the best sentence is not an answer at all and Mnemo says it does not know."""
 from __future__ import annotations
 
@@ -28,11 +29,15 @@ TYPE_BONUS = 0.1  # it holds the kind of thing asked for
 _DATE_WORDS = re.compile(r"\b(today|tomorrow|tonight|yesterday|next|last|this (?:week|month|year|weekend)|"
                          r"morning|evening|noon|midnight|o'clock|\d{1,2}(?::\d\d)?\s*(?:am|pm)|"
                          r"\d{1,2}(?:st|nd|rd|th)|weekend|week|month|year)\b", re.I)
+# A question about how things were ("where did I work before?") still wants the replaced value.
+_PAST = re.compile(r"\b(?:before|used to|previous(?:ly)?|formerly|former|old|earlier|last (?:job|place|address))\b", re.I)
 _DATE_NUMBER = re.compile(r"\b\d{1,2}[:/.]\d{1,2}\b|\b(?:19|20)\d\d\b")
+_IDENTIFIER_WORDS = re.compile(r"\b(?:number|code|pin|passcode|password|no\.|id)\b|#", re.I)
 # Words that say what kind of thing is asked, not what it is about ("my sister's name": sister).
 ASKING = frozenset({"name", "call", "number", "date", "day", "time", "kind", "type", "thing", "much", "mani"})
 _ASKS = (
-    ("number", re.compile(r"\bhow (?:much|many|old|long|far|tall|big)\b|\b(?:number|code|pin|price|cost|amount)\b", re.I)),
+    ("number", re.compile(r"\bhow (?:much|many|old|long|far|tall|big)\b|\b(?:price|cost|amount)\b", re.I)),
+    ("identifier", re.compile(r"\b(?:number|code|pin|passcode|password)\b", re.I)),
     ("date", re.compile(r"\bwhen\b|\bwhat (?:day|date|time|year|month)\b|\b(?:birthday|anniversary)\b", re.I)),
     ("name", re.compile(r"\bwho(?:se|m)?\b|\bname\b|\bcalled\b", re.I)),
     ("place", re.compile(r"\bwhere\b|\baddress\b", re.I)),
@@ -67,6 +72,8 @@ def holds(sentence: str, kind: str | None, question: str) -> bool:
     numbers = [c for c in new if c.isdigit()]
     if kind == "number":
         return bool(numbers)
+    if kind == "identifier":  # a number, a code: long digits, or digits the sentence calls a number or code
+        return any(len(n) >= 4 for n in numbers) or bool(numbers and _IDENTIFIER_WORDS.search(sentence))
     if kind == "date":  # a number alone is not a date (a house number, a price)
         return bool(_DATE_NUMBER.search(sentence) or _DATE_WORDS.search(sentence)
                     or any(c in MONTHS or c in WEEKDAYS for c in new))
@@ -96,11 +103,12 @@ def origin(memory, now: float | None = None) -> str:
 def best(question: str, hits: list[Hit], embed, question_vector: np.ndarray | None = None) -> Quote | None:
     """The sentence that answers, or None when none of the memories' sentences does."""
     pieces: list[tuple[Hit, str]] = []
+    past = bool(_PAST.search(question))
     for hit in hits:
-        if hit.memory.kind in (Kind.DAY_SUMMARY, Kind.GLOBAL_SUMMARY):
+        if hit.memory.kind in (Kind.DAY_SUMMARY, Kind.GLOBAL_SUMMARY) or (hit.superseded and not past):
             continue
-        for sentence in split_sentences(hit.memory.text, min_words=1) or [hit.memory.text.strip()]:
-            pieces.append((hit, sentence))
+        sentences = split_sentences(hit.memory.text, min_words=1) or [hit.memory.text.strip()]
+        pieces += [(hit, s) for s in sentences if not s.rstrip().endswith("?")]  # a question is no answer
     if not pieces:
         return None
     qvec = question_vector if question_vector is not None else embed([question])[0]
@@ -113,7 +121,9 @@ def best(question: str, hits: list[Hit], embed, question_vector: np.ndarray | No
         if not holds(sentence, kind, question):
             continue
         shared = len(wanted & set(terms(sentence))) / max(len(wanted), 1)
-        if wanted and not shared and close < ALONE:
+        if hit.replaces:  # the newer statement of what an older memory said: as close as that one was
+            close = max(close, hit.dense_score or 0.0)
+        elif wanted and not shared and close < ALONE:
             continue  # about something else ("my brother's name" is not "the plumber's name")
         score = close + WORD_WEIGHT * shared + (TYPE_BONUS if kind else 0.0)
         scored.append(Quote(hit, sentence, score))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..days import long_day
-from ..text import STOPWORDS, words
+from ..text import STOPWORDS, terms, words
 
 _NUMBER = re.compile(r"\d(?:[\d\s().:/,+-]*\d)?")
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
@@ -104,3 +104,14 @@ def keeps(answer: str, sentence: str, question: str = "") -> bool:
     asked = set(claims(question)) | {_word(w) for w in question.split()}
     said = set(claims(answer))
     return all(c in said for c in claims(sentence) if c not in asked)
+
+
+# Words a phrasing may add without saying anything new ("Your sister is called Anna").
+FILLER = frozenset(terms("name named called call yes no answer question told said say says"))
+
+
+def adds(answer: str, sentence: str, question: str = "") -> tuple[str, ...]:
+    """The content words of `answer` that neither `sentence` nor the question has (stemmed):
+    a phrasing that adds one says something the memory did not ("guitar" for a violin)."""
+    known = set(terms(sentence)) | set(terms(question)) | FILLER
+    return tuple(dict.fromkeys(t for t in terms(answer) if t not in known and not t.isdigit()))

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Iterator, Protocol
 
 from ..errors import ModelError
+from ..models import gguf_info
+from ..models.model_settings import ModelSettings
 from .chat_tokens import chat_tokens
 
 CHOOSE_ANOTHER = "Choose another GGUF file with --model PATH, or in the app with File → Choose Language Model."
@@ -37,13 +39,27 @@ def check_model_file(path: Path) -> Path:
     return path
 
 
-class LlamaModel:
-    """A GGUF model loaded lazily (on first use or by `load()` from a background thread)."""
+def physical_cores() -> int:
+    try:
+        import psutil
 
-    def __init__(self, path: Path, n_ctx: int = 2048, n_threads: int | None = None, seed: int = 7):
+        return psutil.cpu_count(logical=False) or os.cpu_count() or 1
+    except ImportError:
+        return os.cpu_count() or 1
+
+
+class LlamaModel:
+    """A GGUF model loaded lazily (on first use or by `load()` from a background thread).
+
+    Its settings (context, threads, temperature, answer length) default from the file's own
+    metadata and this machine's physical cores, read when it loads; `overrides` are the user's."""
+
+    def __init__(self, path: Path, settings: ModelSettings | None = None, overrides: dict | None = None,
+                 seed: int = 7):
         self.path = Path(path)
-        self.n_ctx = n_ctx
-        self.n_threads = n_threads or max(1, os.cpu_count() or 1)
+        self.settings = settings
+        self.overrides = dict(overrides or {})
+        self.info: gguf_info.GGUFInfo | None = None
         self.seed = seed
         self._llama = None
         self._load_lock = threading.Lock()
@@ -53,18 +69,38 @@ class LlamaModel:
     def loaded(self) -> bool:
         return self._llama is not None
 
+    @property
+    def n_ctx(self) -> int:
+        return self.settings.context if self.settings is not None else ModelSettings().context
+
+    @property
+    def answer_tokens(self) -> int:
+        return self.settings.answer_tokens if self.settings is not None else ModelSettings().answer_tokens
+
+    def resolve_settings(self) -> ModelSettings:
+        """The settings this model runs with (reads the GGUF's metadata the first time)."""
+        if self.settings is None:
+            path = check_model_file(self.path)
+            try:
+                self.info = gguf_info.read(path)
+            except ModelError as exc:
+                raise ModelError(f"{exc} {CHOOSE_ANOTHER}") from None
+            self.settings = ModelSettings.defaults(self.info, physical_cores()).with_changes(self.overrides)
+        return self.settings
+
     def load(self) -> None:
         with self._load_lock:
             if self._llama is not None:
                 return
             path = check_model_file(self.path)
+            settings = self.resolve_settings()
             try:
                 from llama_cpp import Llama
 
                 self._llama = Llama(
                     model_path=str(path),
-                    n_ctx=self.n_ctx,
-                    n_threads=self.n_threads,
+                    n_ctx=settings.context,
+                    n_threads=settings.threads,
                     seed=self.seed,
                     verbose=False,
                 )
@@ -85,8 +121,8 @@ class LlamaModel:
                 prompt=prompt.tokens,
                 stream=True,
                 max_tokens=max_tokens,
-                temperature=0.0,
-                top_k=1,
+                temperature=self.settings.temperature,
+                top_k=1 if self.settings.temperature == 0 else 40,
                 repeat_penalty=1.1,
                 stop=prompt.stop,
             )

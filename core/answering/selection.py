@@ -6,13 +6,16 @@
   Only a question about what the assistant itself said ("What painters did you recommend?")
   brings its earlier words back, as history placed after everything the user said.
 - One hit per statement (a fact and its episode say the same words).
+- A statement the user has since replaced brings the newer one, which goes before it.
 - Original memories before summaries, and never both: a summary takes only a slot no original
   memory wants, and a day summary made from a memory already chosen takes none.
 - In the prompt, facts first, then the user's own words, then the rest, then summaries."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from ..days import day_of, short_day
 from ..memory.records import USER_SOURCES, Kind, Memory, Source
 from ..recall.retrieval import Hit, distinct
 
@@ -55,6 +58,25 @@ def candidates(hits: list[Hit], cued: list[Hit], limit: int, question: str = "")
         said = [h for h in chosen if not _assistant_words(h.memory)]
         chosen = said[:2] + [h for h in chosen if _assistant_words(h.memory)] + said[2:]  # room for what it said
     return chosen[:limit]
+
+
+def with_newer(chosen: list[Hit], newer: dict[str, Memory]) -> list[Hit]:
+    """A memory stating what the user has since replaced ("I work at Northwind", before "I accepted
+    the offer from Copperleaf") brings the statement that replaced it, placed just before it,
+    and is marked superseded."""
+    if not newer:
+        return chosen
+    out: list[Hit] = []
+    present = {h.memory.id for h in chosen}
+    for hit in chosen:
+        new = newer.get(hit.memory.id)
+        if new is not None and new.id not in present:
+            said = short_day(day_of(hit.memory.when))
+            out.append(replace(hit, memory=new, cued=False, recalled="", superseded=False,
+                               replaces=f"replaces what was said on {said}"))
+            present.add(new.id)
+        out.append(replace(hit, superseded=True) if new is not None else hit)
+    return out
 
 
 def for_prompt(kept: list[Hit], slots: int) -> list[Hit]:

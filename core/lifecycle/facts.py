@@ -241,6 +241,29 @@ class Facts:
             self.store.set_state(back, State.ACTIVE, actor="user", reason="the memory it came from is back")
         return back
 
+    def newer_than(self, memories: list[Memory]) -> dict[str, Memory]:
+        """For each of `memories` that states a value since replaced (a superseded fact, or the
+        episode it came from), the current fact that replaced it."""
+        facts = [f for f in self.store.all(kinds=[Kind.FACT]) if f.state not in (State.DELETED, State.QUARANTINED)]
+        old = [f for f in facts if f.valid_until is not None]
+        if not old:
+            return {}
+        current: dict[str, Memory] = {}
+        for fact in facts:
+            if fact.valid_until is None and (fact.fact_key not in current or
+                                             (fact.valid_from or fact.when) > (current[fact.fact_key].valid_from or 0)):
+                current[fact.fact_key] = fact
+        wanted = {m.id for m in memories}
+        out: dict[str, Memory] = {}
+        for fact in old:
+            new = current.get(fact.fact_key)
+            if new is None:
+                continue
+            for memory_id in (fact.id, *fact.links):
+                if memory_id in wanted and memory_id != new.id and memory_id not in new.links:
+                    out[memory_id] = new
+        return out
+
     def made_from(self, memory_id: str) -> list[Memory]:
         return [f for f in self.store.all(kinds=[Kind.FACT]) if memory_id in f.links]
 

@@ -51,6 +51,8 @@ class Hit:
     cued: bool = False  # forgotten, but the question named it so clearly that it came back
     in_time: str = ""  # the question's time words this memory's date falls in ("last week")
     recalled: str = ""  # for a cued hit: "nearly forgotten, from 3 months ago"
+    replaces: str = ""  # a newer statement brought in for an older one: "replaces what was said on 10 Feb"
+    superseded: bool = False  # states a value the user has since replaced
 
     @property
     def relevant(self) -> bool:
@@ -59,6 +61,10 @@ class Hit:
     @property
     def reason(self) -> str:
         parts = [self.recalled] if self.recalled else []
+        if self.replaces:
+            parts.append(self.replaces)
+        if self.superseded:
+            parts.append("said before a newer statement replaced it")
         if self.dense_rank is not None:
             parts.append(f"close in meaning (similarity {self.dense_score:.2f}, rank {self.dense_rank})")
         if self.keyword_rank is not None and self.matched_terms:

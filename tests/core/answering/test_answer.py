@@ -134,6 +134,8 @@ def test_a_small_models_phrasing_is_kept_only_when_it_keeps_every_fact_and_adds_
     assert dropped.method == "quote"
     mnemo.model = mnemo.answers.model = ScriptedModel("The note is wrong: Dana Whitfield.")  # misreads the note
     assert mnemo.ask("Who is my manager?", capture=False).method == "quote"
+    mnemo.model = mnemo.answers.model = ScriptedModel("Your manager is Dana Whitfield, who plays guitar.")
+    assert mnemo.ask("Who is my manager?", capture=False).method == "quote"  # adds what no note says
 
 
 def test_a_capable_models_unsupported_answer_is_replaced_by_the_notes_own_sentence(mnemo):
@@ -144,3 +146,23 @@ def test_a_capable_models_unsupported_answer_is_replaced_by_the_notes_own_senten
     answer = mnemo.ask("What is the plumber called?", on_token=streamed.append, capture=False)
     assert answer.method == "quote" and answer.text.startswith("From your note of ")
     assert "Kowalski" in answer.text and "plunger" in answer.replaced and "UK" in "".join(streamed)
+
+
+@pytest.mark.real
+def test_real_stack_answers_with_the_newer_statement_when_the_user_replaced_one(tmp_path, clock, minilm, smollm):
+    """The issue's case: months after "I work at Northwind", the user accepted an offer elsewhere;
+    "Where do I work now?" answers with the new place, not the old one."""
+    from core.mnemo import Mnemo
+
+    mnemo = Mnemo(tmp_path, clock, minilm, smollm)
+    mnemo.ask("I work at Northwind Logistics as a data analyst.")
+    clock.advance(days=120)
+    offer = mnemo.add_note("I accepted the offer from Copperleaf Studio and start there on Monday.").memory
+    clock.advance(days=60)
+    mnemo.catch_up()
+    answer = mnemo.ask("Where do I work now?", capture=False)
+    assert "Copperleaf" in answer.text and "Northwind" not in answer.text
+    fact = next(m for m in mnemo.facts_list(include_superseded=False) if offer.id in m.links)
+    assert answer.support == (fact.id,)
+    assert any(h.superseded for h in answer.memories) and any(h.replaces for h in answer.memories)
+    mnemo.close()

@@ -43,3 +43,22 @@ def test_a_quote_says_where_and_when_it_comes_from():
     assert quote.text(now).startswith("From your note of ") and quote.text(now).endswith(": The garage code is 4417.")
     fact = extract.Quote(hit("garage code: 4417", kind=Kind.FACT), "garage code: 4417", 1.0)
     assert fact.text(now).startswith("From what you told me on ")
+
+
+def test_a_question_someone_asked_is_never_the_answer():
+    hits = [hit("What's the puppy's name? We still have to decide."), hit("The puppy is called Pip.")]
+    quote = extract.best("What's the puppy's name?", hits, EMBED)
+    assert quote.sentence == "The puppy is called Pip."
+    assert extract.best("What's the puppy's name?", [hit("What's the puppy's name?")], EMBED) is None
+
+
+def test_an_account_number_is_not_a_price_and_a_newer_statement_wins():
+    assert not extract.holds("Our accountant charges 350 pounds for the tax return.", "identifier",
+                             "What is my bank account number?")
+    assert extract.holds("The garage code is 4417.", "identifier", "What is the garage code?")
+    assert extract.holds("My locker number is 27.", "identifier", "What is my locker number?")
+    old, new = hit("I work at Northwind Logistics."), hit("I accepted the offer from Copperleaf Studio.")
+    old = Hit(memory=old.memory, score=1.0, dense_score=0.6, superseded=True)
+    new = Hit(memory=new.memory, score=1.0, dense_score=0.6, replaces="replaces what was said on 10 Feb")
+    assert extract.best("Where do I work now?", [new, old], EMBED).sentence == new.memory.text
+    assert extract.best("Where did I work before?", [old], EMBED).sentence == old.memory.text

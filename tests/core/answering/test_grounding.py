@@ -1,5 +1,6 @@
 from datetime import date
 
+from core.answering import grounding
 from core.answering.grounding import check, claims, digits, keeps, support_text
 from core.memory.records import Kind, Memory
 
@@ -49,3 +50,10 @@ def test_keeps_every_fact_of_the_sentence_the_question_did_not_give():
     sentence = "My manager is Dana Whitfield since March."
     assert keeps("Dana Whitfield, since March.", sentence, "Who is my manager?")
     assert not keeps("Dana is your manager.", sentence, "Who is my manager?")
+
+
+def test_a_phrasing_that_brings_in_a_new_word_adds_something():
+    sentence = "I play the violin every Sunday."
+    assert grounding.adds("You play the violin on Sundays.", sentence, "What instrument do I play?") == ()
+    assert grounding.adds("You play the guitar.", sentence, "What instrument do I play?") == ("guitar",)
+    assert grounding.adds("Your sister is called Anna.", "My sister Anna lives in Porto.", "What is my sister's name?") == ()
