@@ -10,7 +10,7 @@ from core.errors import MnemoError, ModelError
 from core.memory.decay import decays
 from core.memory.records import Source
 
-from . import cli_data, cli_eval, cli_facts, cli_guard, cli_store, cli_upkeep
+from . import cli_data, cli_eval, cli_facts, cli_guard, cli_models, cli_store, cli_upkeep
 from .cli_common import hit_json, lesson_json, memory_json, print_json, printable, short
 from .paths import default_data_dir
 
@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_data.add_parsers(sub, common)
     cli_eval.add_parsers(sub, common)
     cli_store.add_parsers(sub, common)
+    cli_models.add_parsers(sub, common)
     return parser
 
 
@@ -90,6 +91,13 @@ def run(args: argparse.Namespace) -> int:
     args.clock, args.data_dir_resolved = clock, args.data_dir or default_data_dir()
     if args.command == "eval":  # its own stores, not the user's memory
         return cli_eval.run(args)
+    if args.command == "models":  # the model library: the store stays closed (usable while the app runs)
+        from .paths import ensure_private_dir
+        from .wiring import offline_environment
+
+        offline_environment()
+        ensure_private_dir(args.data_dir_resolved)
+        return cli_models.run(args, print_json)
     if args.command in cli_data.COMMANDS and not cli_data.needs_store(args):
         return cli_data.COMMANDS[args.command](None, args, print_json)
     wait = args.wait if args.wait is not None else 0.5

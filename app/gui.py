@@ -75,7 +75,8 @@ def build_bridge(data_dir: Path, clock: Clock, model_path: Path | None = None):
 
         return switch_model(mnemo, path)
 
-    return MnemoBridge(factory, model_switcher=switch, data_ops=_Lazy("app.data_io"), data_dir=data_dir, clock=clock)
+    return MnemoBridge(factory, model_switcher=switch, data_ops=_Lazy("app.data_io"), data_dir=data_dir, clock=clock,
+                       model_ops=_Lazy("app.model_library"))
 
 
 class _Lazy:

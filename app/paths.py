@@ -33,7 +33,7 @@ def default_model_path() -> Path:
     return Path(dist.locate_file(DEFAULT_MODEL_FILE))
 
 
-MNEMO_ENTRIES = {"store", "settings.json", "backups", "store.lock"}
+MNEMO_ENTRIES = {"store", "settings.json", "backups", "store.lock", "models"}
 
 
 def ensure_private_dir(path: Path) -> Path:

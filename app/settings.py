@@ -2,6 +2,10 @@
 
 {
   "model_path": null,                       # a GGUF file the user chose; null = the bundled model
+  "offline": false,                         # true: never download a model (Mnemo makes no other connection)
+  "models": {"Qwen2.5-1.5B-Instruct-Q4_K_M.gguf": {"context": 4096}},  # per-model settings (file name)
+  "added_models": [],                       # GGUF files added from elsewhere on disk
+  "model_offer": "",                        # "declined" once the user said no to the recommended model
   "decay": {                                # how memories fade (see core/memory/decay.py)
     "min_strength_days": 1.0,               #   strength of a memory of importance 0
     "max_strength_days": 730.0,             #   strength of a memory of importance 1 (log-linear between)
@@ -49,6 +53,10 @@ class Schedule:
 @dataclass
 class Settings:
     model_path: str | None = None
+    offline: bool = False
+    models: dict = field(default_factory=dict)  # file name -> {context, threads, temperature, answer_tokens}
+    added_models: list = field(default_factory=list)
+    model_offer: str = ""
     decay: DecayPolicy = field(default_factory=DecayPolicy)
     schedule: Schedule = field(default_factory=Schedule)
     summaries: SummaryOptions = field(default_factory=SummaryOptions)
@@ -74,6 +82,7 @@ class Settings:
         model = raw.get("model_path")
         return cls(
             model_path=str(model) if model else None,
+            **_model_choices(path, raw),
             decay=_section(path, raw, "decay", DecayPolicy),
             schedule=_section(path, raw, "schedule", Schedule),
             summaries=_section(path, raw, "summaries", SummaryOptions),
@@ -93,6 +102,9 @@ class Settings:
         """Written whole or not at all (a temporary file renamed); a full disk is a sentence."""
         data_dir = Path(data_dir)
         content = {"model_path": self.model_path, **self.memory_settings()}
+        for name, default in (("offline", False), ("models", {}), ("added_models", []), ("model_offer", "")):
+            if getattr(self, name) != default:
+                content[name] = getattr(self, name)
         tmp = None
         try:
             data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -107,6 +119,20 @@ class Settings:
                 Path(tmp).unlink(missing_ok=True)
             raise MnemoError(f"The settings could not be saved in {data_dir} ({exc.strerror or exc}); they are "
                              "as they were.") from None
+
+
+def _model_choices(path: Path, raw: dict) -> dict:
+    offline, models = raw.get("offline", False), raw.get("models", {})
+    added, offer = raw.get("added_models", []), raw.get("model_offer", "")
+    if not isinstance(offline, bool):
+        raise MnemoError(f"In the settings file {path}, 'offline' must be true or false; fix or delete it.")
+    if not isinstance(models, dict) or not all(isinstance(v, dict) for v in models.values()):
+        raise MnemoError(f"In the settings file {path}, 'models' must map model files to their settings; fix or delete it.")
+    if not isinstance(added, list) or not all(isinstance(p, str) for p in added):
+        raise MnemoError(f"In the settings file {path}, 'added_models' must be a list of paths; fix or delete it.")
+    if offer not in ("", "declined", "accepted"):
+        raise MnemoError(f"In the settings file {path}, 'model_offer' must be \"\", \"declined\" or \"accepted\".")
+    return {"offline": offline, "models": models, "added_models": added, "model_offer": offer}
 
 
 def _section(path: Path, raw: dict, name: str, kind):

@@ -4,12 +4,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from core.answering.llm import LlamaModel
 from core.clock import Clock
 from core.mnemo import Mnemo
 from core.recall.embedder import MiniLMEmbedder
 
-from .paths import default_model_path, ensure_private_dir
+from . import model_library
+from .paths import ensure_private_dir
 from .settings import Settings
 
 
@@ -27,10 +27,7 @@ def offline_environment() -> None:
 
 def model_path_for(data_dir: Path, override: Path | None = None) -> Path:
     """--model wins; then the file chosen in the app (settings); then the bundled model."""
-    if override:
-        return Path(override).expanduser()
-    chosen = Settings.load(data_dir).model_path
-    return Path(chosen) if chosen else default_model_path()
+    return model_library.current_path(data_dir, override)
 
 
 def build_mnemo(data_dir: Path, clock: Clock, model_path: Path | None = None, wait: float = 0.5) -> Mnemo:
@@ -40,7 +37,7 @@ def build_mnemo(data_dir: Path, clock: Clock, model_path: Path | None = None, wa
 
     apply_pending_restore(Path(data_dir), clock)  # a restore chosen in the app, before the store opens
     settings = Settings.load(data_dir)
-    model = LlamaModel(model_path_for(data_dir, model_path))
+    model = model_library.build_model(data_dir, model_path_for(data_dir, model_path))
     return Mnemo(Path(data_dir), clock, MiniLMEmbedder(), model, policy=settings.decay,
                  summary_options=settings.summaries, sweep_every_hours=settings.schedule.sweep_every_hours,
                  backup_every_hours=settings.schedule.backup_every_hours,
@@ -50,10 +47,11 @@ def build_mnemo(data_dir: Path, clock: Clock, model_path: Path | None = None, wa
 def switch_model(mnemo: Mnemo, path: Path) -> Path:
     """Load the GGUF file at `path` (raises ModelError, changing nothing, if it cannot be
     used), make it the model that answers, and remember the choice in the settings."""
-    model = LlamaModel(Path(path).expanduser())
+    model = model_library.build_model(mnemo.data_dir, Path(path).expanduser())
     model.load()
     mnemo.use_model(model)
     settings = Settings.load(mnemo.data_dir)
-    settings.model_path = str(model.path.resolve())
+    bundled = model.path.absolute() == model_library.default_model_path().absolute()
+    settings.model_path = None if bundled else str(model.path.resolve())  # None: the bundled one
     settings.save(mnemo.data_dir)
     return model.path

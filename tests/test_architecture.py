@@ -21,7 +21,8 @@ ALLOWED = {
     "intake": {"memory", "recall", "transfer"},
     "lifecycle": {"memory", "recall"},
     "guard": {"memory", "recall"},
-    "answering": {"memory", "recall", "intake", "lifecycle", "guard"},
+    "models": set(),
+    "answering": {"memory", "recall", "intake", "lifecycle", "guard", "models"},
 }
 GRAPH = import_graph.graph()
 

@@ -247,6 +247,7 @@ class MainWindow(QMainWindow):
         self.state_label.setToolTip(text)
 
     def _ready(self) -> None:
+        self.model_chooser.offer()
         if self.bridge.model_error:
             self.chat.input.setPlaceholderText(
                 NO_MODEL_PLACEHOLDER if self.bridge.can_switch_model else

@@ -22,6 +22,7 @@ class ChatTokens:
     tokens: list[int]
     stop: list[str]  # texts that end the answer
     template: str  # "gguf" (the model's own chat template) or "plain"
+    prefix: int = 0  # tokens before the last message's content: the part that stays the same
 
 
 def chat_tokens(llama, messages: list[dict]) -> ChatTokens:
@@ -41,17 +42,20 @@ def chat_tokens(llama, messages: list[dict]) -> ChatTokens:
         rendered = _plain(placeholders)
         stop, add_bos, kind = ["\nQuestion and notes:"], _adds_bos(llama), "plain"
     tokens: list[int] = []
+    prefix = 0
     for piece in _MARKS.split(rendered):
         if not piece:
             continue
         if _MARKS.fullmatch(piece):
             index = int(piece[len("\ue000mnemo-"):-1])
+            if index == len(messages) - 1:
+                prefix = len(tokens)
             tokens += llama.tokenize(str(messages[index]["content"]).encode("utf-8"), add_bos=False, special=False)
         else:
             tokens += llama.tokenize(piece.encode("utf-8"), add_bos=False, special=True)
     if add_bos and llama.token_bos() != -1:
-        tokens = [llama.token_bos()] + tokens
-    return ChatTokens(tokens, stop, kind)
+        tokens, prefix = [llama.token_bos()] + tokens, prefix + 1
+    return ChatTokens(tokens, stop, kind, prefix)
 
 
 def _plain(messages: list[dict]) -> str:

@@ -5,6 +5,7 @@ prefix, so prompts are built static-part-first (see core/answering/prompt.py).""
 from __future__ import annotations
 
 import os
+import random
 import threading
 from pathlib import Path
 from typing import Iterator, Protocol
@@ -13,13 +14,17 @@ from ..errors import ModelError
 from ..models import gguf_info
 from ..models.model_settings import ModelSettings
 from .chat_tokens import chat_tokens
+from .prefix_cache import PrefixCache
 
 CHOOSE_ANOTHER = "Choose another GGUF file with --model PATH, or in the app with File → Choose Language Model."
 
 
 class ChatModel(Protocol):
-    def stream_chat(self, messages: list[dict], max_tokens: int, cancel: threading.Event | None) -> Iterator[str]:
-        """Yield the answer's text piece by piece; stop early when `cancel` is set."""
+    def stream_chat(self, messages: list[dict], max_tokens: int, cancel: threading.Event | None,
+                    **options) -> Iterator[str]:
+        """Yield the answer's text piece by piece; stop early when `cancel` is set. Options a
+        model may take: `temperature` (this answer only), `keep_prefix` (the prompt's static
+        part is the answer prompt's: keep its state, across restarts too)."""
 
 
 def check_model_file(path: Path) -> Path:
@@ -55,8 +60,10 @@ class LlamaModel:
     metadata and this machine's physical cores, read when it loads; `overrides` are the user's."""
 
     def __init__(self, path: Path, settings: ModelSettings | None = None, overrides: dict | None = None,
-                 seed: int = 7):
+                 seed: int = 7, state_dir: Path | None = None):
+        """`state_dir`: where the answer prompt's prefix state is kept between runs (None: not kept)."""
         self.path = Path(path)
+        self.prefix_cache = PrefixCache(state_dir)
         self.settings = settings
         self.overrides = dict(overrides or {})
         self.info: gguf_info.GGUFInfo | None = None
@@ -68,6 +75,16 @@ class LlamaModel:
     @property
     def loaded(self) -> bool:
         return self._llama is not None
+
+    @property
+    def name(self) -> str:
+        """What the model calls itself (its GGUF metadata), else its file's name."""
+        if self.info is None and self.settings is None:
+            try:
+                self.resolve_settings()
+            except ModelError:
+                return self.path.stem
+        return (self.info.name if self.info is not None and self.info.name else "") or self.path.stem
 
     @property
     def n_ctx(self) -> int:
@@ -109,20 +126,26 @@ class LlamaModel:
                     f"The language model file {path} could not be loaded ({exc}). It may be damaged or "
                     f"of a kind this llama.cpp does not support. {CHOOSE_ANOTHER}"
                 ) from exc
+            self.prefix_cache.restore(self._llama, path)
 
     def stream_chat(self, messages: list[dict], max_tokens: int = 200,
-                    cancel: threading.Event | None = None) -> Iterator[str]:
+                    cancel: threading.Event | None = None, temperature: float | None = None,
+                    keep_prefix: bool = False) -> Iterator[str]:
         """The answer piece by piece. The messages' contents are tokenized as plain text, so a
         memory can never forge the template's control tokens (core/answering/chat_tokens.py)."""
         self.load()
+        temperature = self.settings.temperature if temperature is None else temperature
         with self._run_lock:
             prompt = chat_tokens(self._llama, messages)
+            if keep_prefix:
+                self.prefix_cache.keep(self._llama, self.path, prompt.tokens[: prompt.prefix])
             chunks = self._llama.create_completion(
                 prompt=prompt.tokens,
                 stream=True,
                 max_tokens=max_tokens,
-                temperature=self.settings.temperature,
-                top_k=1 if self.settings.temperature == 0 else 40,
+                temperature=temperature,
+                seed=self.seed if temperature == self.settings.temperature else random.randrange(2 ** 31),
+                top_k=1 if temperature == 0 else 40,
                 repeat_penalty=1.1,
                 stop=prompt.stop,
             )
@@ -137,6 +160,10 @@ class LlamaModel:
                 close = getattr(chunks, "close", None)
                 if close is not None:
                     close()
+
+    def fits(self, messages: list[dict], max_tokens: int) -> bool:
+        """Do these messages and an answer of `max_tokens` fit in the model's context?"""
+        return len(self.prompt_tokens(messages)) + max_tokens <= self.n_ctx
 
     def prompt_tokens(self, messages: list[dict]) -> list[int]:
         """The tokens `stream_chat` would give the model for these messages."""

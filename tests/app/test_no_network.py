@@ -40,14 +40,14 @@ def traced(tmp_path_factory):
                QT_QPA_PLATFORM="offscreen", MNEMO_REPORT_STARTUP="1")
     prefix = _namespace()
 
-    def run(name: str, argv: list[str], until: str | None = None) -> tuple[list[str], str]:
+    def run(name: str, argv: list[str], until: str | None = None, status: int = 0) -> tuple[list[str], str]:
         log = home / f"{name}.strace"
         command = [*prefix, "strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg,sendmmsg", "-o", str(log),
                    *argv]
         if until is None:
             result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
             output = result.stdout + result.stderr
-            assert result.returncode == 0, output
+            assert result.returncode == status, output
         else:  # a long-running program: wait for its line, then ask it to quit
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -97,3 +97,14 @@ def test_the_desktop_app_starts_without_a_connection(traced, tmp_path):
                       until="ready after")
     assert attempts == [], "mnemo-gui tried to reach the network:\n" + "\n".join(attempts[:5])
     assert not (home / ".cache" / "Microsoft").exists()
+
+
+def test_the_model_library_connects_to_nothing_and_offline_downloads_nothing(traced, tmp_path):
+    run, _ = traced
+    cli = [sys.executable, "-m", "app.cli", "--data-dir", str(tmp_path / "data"), "models"]
+    for name, argv, status in (("models-list", ["list", "--json"], 0), ("models-recommend", ["recommend"], 0),
+                               ("models-settings", ["settings"], 0), ("models-offline", ["offline", "on"], 0),
+                               ("models-download", ["download", "llama3.2-1b"], 1)):
+        attempts, output = run(name, cli + argv, status=status)
+        assert attempts == [], f"mnemo models {argv[0]} tried to reach the network:\n" + "\n".join(attempts[:5])
+    assert "set to work offline" in output

@@ -1,6 +1,8 @@
 """Through the real stack: LanceDB, all-MiniLM-L6-v2 and the SmolLM2 GGUF, wired by app.wiring."""
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 
@@ -58,7 +60,7 @@ def test_the_real_models_answer_from_a_note_in_the_chat(model_runs, qtbot, make_
 def test_choosing_the_bundled_model_in_the_app_fixes_a_missing_one(model_runs, qtbot, make_window, tmp_path,
                                                                     clock, monkeypatch):
     """Through app.gui's wiring and the real app.wiring.switch_model: start with a model file
-    that does not exist, choose a GGUF in File ▸ Choose Language Model…, and get answers."""
+    that does not exist, add a GGUF file in File ▸ Language Models… and use it, and get answers."""
     from PySide6.QtWidgets import QFileDialog
 
     from app.gui import build_bridge
@@ -67,7 +69,10 @@ def test_choosing_the_bundled_model_in_the_app_fixes_a_missing_one(model_runs, q
 
     missing = tmp_path / "missing.gguf"
     picked = tmp_path / "picked.gguf"  # stands for "any GGUF file the user has"
-    picked.symlink_to(default_model_path())
+    try:
+        os.link(default_model_path(), picked)  # another file, the same bytes
+    except OSError:
+        shutil.copyfile(default_model_path(), picked)
     data = tmp_path / "data"
     window = make_window(bridge=build_bridge(data, clock, missing), wait=False)
     qtbot.waitUntil(lambda: window.bridge.is_ready, timeout=120_000)
@@ -80,8 +85,14 @@ def test_choosing_the_bundled_model_in_the_app_fixes_a_missing_one(model_runs, q
         qtbot.keyClick(window.quick_capture.input, Qt.Key.Key_Return)
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(picked), "")))
+    qtbot.mouseClick(window.chat.errors[0].fix_button, Qt.MouseButton.LeftButton)  # the model library opens
+    library = window.model_chooser.dialog
+    qtbot.waitUntil(lambda: bool(library.rows), timeout=30_000)
+    qtbot.mouseClick(library.add_button, Qt.MouseButton.LeftButton)  # Add a File…: the GGUF the user has
+    qtbot.waitUntil(lambda: library.current() is not None and library.current().path == str(picked.resolve())
+                    and library.use_button.isEnabled(), timeout=30_000)
     with qtbot.waitSignal(window.bridge.model_switched, timeout=120_000):
-        qtbot.mouseClick(window.chat.errors[0].fix_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(library.use_button, Qt.MouseButton.LeftButton)
     assert window.bridge.model_error is None and window.state_label.text() == "Ready"
     assert window.statusBar().currentMessage() == "Answers now use picked.gguf"
     assert Settings.load(data).model_path == str(picked.resolve())
