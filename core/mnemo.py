@@ -8,7 +8,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
+from .answering import history
 from .answering.answer import Answer, AnswerService
+from .answering.corrections import Correction, Corrections
 from .answering.llm import ChatModel
 from .answering.prompt import Background
 from .clock import Clock
@@ -63,9 +65,10 @@ class Mnemo:
                                        fact_finder=self._fact_finder)
         self.importer = ImportService(self.store, embedder, clock, self.policy, screen=self.guard.screen,
                                       stored=self._stored, judge=self.judge)
+        self.corrections = Corrections(self.store, self.capture, self.guard.lessons, clock)
         self.answers = AnswerService(self.retriever, model, self.capture, clock, forgetting=self.forgetting,
                                      background=self.background, guard=self.guard, capable=self.summaries.capable,
-                                     facts=self.facts)
+                                     facts=self.facts, corrections=self.corrections)
 
     def close(self) -> None:
         self.store.close()
@@ -155,9 +158,25 @@ class Mnemo:
     # answering
     def ask(self, question: str, on_token: Callable[[str], None] | None = None,
             cancel: threading.Event | None = None, capture: bool = True, conversation_id: str = "",
-            on_memories: Callable[[list[Hit]], None] | None = None) -> Answer:
+            on_memories: Callable[[list[Hit]], None] | None = None, again: bool = False) -> Answer:
+        """`again`: Regenerate (the question is in the conversation already; only the answer is kept)."""
         return self.answers.ask(question, on_token=on_token, cancel=cancel, capture=capture,
-                                conversation_id=conversation_id, on_memories=on_memories)
+                                conversation_id=conversation_id, on_memories=on_memories, again=again)
+
+    def correct(self, question: str, answer: str, correction: str, support: tuple[str, ...] = (),
+                method: str = "model", answer_id: str = "") -> Correction:
+        """"This is wrong": `correction` becomes the user's own note, superseding the answer (its
+        turn `answer_id`) and, when the answer quoted a memory, that memory; and a lesson."""
+        return self.corrections.correct(question, answer, correction, support, method, answer_id)
+
+    # the chat's history
+    def conversations(self, limit: int | None = None) -> list[history.Conversation]:
+        """The chat's conversations, the one used last first."""
+        return history.conversations(self.store.all(), limit)
+
+    def conversation(self, conversation_id: str) -> list[history.Exchange]:
+        """One conversation's questions and answers, in order."""
+        return history.exchanges(self.store.all(), conversation_id)
 
     # browsing and editing
     def facts_list(self, include_superseded: bool = True) -> list[Memory]:

@@ -56,7 +56,7 @@ def _instant(text: str) -> datetime:
 class NoModel:
     """Stands in when answers are not asked for (--no-answers): retrieval and prompt only."""
 
-    def stream_chat(self, messages, max_tokens=0, cancel=None):
+    def stream_chat(self, messages, max_tokens=0, cancel=None, **options):
         return iter(())
 
 

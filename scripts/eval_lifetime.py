@@ -49,7 +49,7 @@ NO_DECAY = DecayPolicy(min_strength_days=1e9, max_strength_days=1e9, retention_w
 class NoModel:
     """The prompt is all that is measured: nothing is generated."""
 
-    def stream_chat(self, messages, max_tokens=0, cancel=None):
+    def stream_chat(self, messages, max_tokens=0, cancel=None, **options):
         return iter(())
 
 

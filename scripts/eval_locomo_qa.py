@@ -155,12 +155,12 @@ def summarise(rows: list[dict], model_name: str, per_conversation: int, seconds:
             table[name] = {"questions": len(items),
                            "f1": round(sum(r["f1"] for r in items) / len(items), 4) if items else None}
     scored = [r["f1"] for r in rows if r["f1"] is not None]
-    sentences = [r["f1_sentence"] for r in rows if r["f1_sentence"] is not None]
-    methods = Counter(r["method"] for r in rows)
+    sentences = [r["f1_sentence"] for r in rows if r.get("f1_sentence") is not None]
+    methods = Counter(r.get("method", "model") for r in rows)
     return {"model": model_name, "per_conversation": per_conversation, "questions": len(rows),
             "f1_categories_1_4": round(sum(scored) / len(scored), 4) if scored else None,
             "f1_sentence_categories_1_4": round(sum(sentences) / len(sentences), 4) if sentences else None,
-            "unsupported": round(sum(r["unsupported"] for r in rows) / len(rows), 4) if rows else None,
+            "unsupported": round(sum(bool(r.get("unsupported")) for r in rows) / len(rows), 4) if rows else None,
             "methods": dict(methods),
             "by_category": table, "seconds": round(seconds, 1), "rows": rows}
 

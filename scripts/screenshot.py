@@ -47,7 +47,7 @@ class Replies(ScriptedModel):
         "dentist": "Your dentist appointment is on Thursday at 14:30; bring the insurance card.",
     }
 
-    def stream_chat(self, messages, max_tokens=200, cancel=None):
+    def stream_chat(self, messages, max_tokens=200, cancel=None, **options):
         question = messages[-1]["content"].rsplit("Question:", 1)[-1].lower()
         self.reply = next((r for k, r in self.REPLIES.items() if k in question), "I do not remember.")
         return super().stream_chat(messages, max_tokens, cancel)

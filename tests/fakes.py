@@ -49,8 +49,9 @@ class ScriptedModel:
         pass
 
     def stream_chat(self, messages: list[dict], max_tokens: int = 200,
-                    cancel: threading.Event | None = None) -> Iterator[str]:
+                    cancel: threading.Event | None = None, **options) -> Iterator[str]:
         self.prompts.append(messages)
+        self.options = options  # temperature (Regenerate), keep_prefix (the answer's prompt)
         reply = self.reply
         if reply is None:
             lines = [l for l in messages[-1]["content"].splitlines() if l.startswith("- [")]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .chat_actions import AnswerActions, model_line
 from .chat_citations import Citations
 from .chat_guard import GuardNotes
 from .display import kept_text, kind_name, speaker_prefix, when_text
@@ -170,6 +171,9 @@ class ExchangeWidget(QWidget):
         self.answer_bubble.layout().addWidget(self.memories)
         self.guard = GuardNotes()
         self.answer_bubble.layout().addWidget(self.guard)
+        self.actions = AnswerActions()
+        self.answer_bubble.layout().addWidget(self.actions)
+        self.answer = None  # the core Answer (or a PastAnswer read back from the history)
         self.answer_label.hide()
         self.fix_button: QPushButton | None = None
         layout.addWidget(self.answer_bubble)
@@ -218,6 +222,31 @@ class ExchangeWidget(QWidget):
             self.citations.set_support(answer.memories, getattr(answer, "support", ()))
         self.guard.set_answer(answer)
         self.finished = True
+        self.answer = answer
+        if not self.stopped and answer.text:
+            self.actions.show_for(model_line(answer), can_regenerate=True)
+
+    def show_past(self, answer, when: str) -> None:
+        """An exchange read back from the history: its answer as it was given, on `when`."""
+        self.answer = answer
+        self.finished = True
+        if answer is None or not answer.text:
+            self.state_label.setText("(no answer was kept)")
+            return
+        self.answer_label.setText(answer.text)
+        self.answer_label.show()
+        self.state_label.hide()
+        self.actions.show_for(when, can_regenerate=False)
+
+    def regenerating(self) -> None:
+        """Answer again: the old answer makes way for the new one as it streams in."""
+        self.finished = self.stopped = self.failed = False
+        self.answer_label.setText("")
+        self.answer_label.hide()
+        self.actions.hide()
+        self.citations.hide()
+        self.state_label.setText(THINKING)
+        self.state_label.show()
 
     def stop(self) -> None:
         if self.finished:

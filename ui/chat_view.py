@@ -9,14 +9,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from core.errors import ModelError
 
+from .chat_actions import CorrectionDialog, PastAnswer, copy_text
 from .chat_exchange import ErrorBubble, ExchangeWidget
-from .display import error_text
+from .chat_history import ConversationList
+from .display import error_text, when_text
 from .text_input import SubmitTextEdit
 from .workers import AskHandle, MnemoBridge
 
@@ -32,6 +35,7 @@ class ChatView(QWidget):
     notice = Signal(str)  # a short message for the status bar
     choose_model_requested = Signal()  # "Choose a Model…" under a language-model error
     memory_opened = Signal(object)  # a citation under an answer was clicked: the Memory
+    corrected = Signal(object)  # "This is wrong": the core Correction saved
 
     def __init__(self, bridge: MnemoBridge, conversation_id: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -39,6 +43,7 @@ class ChatView(QWidget):
         self.conversation_id = conversation_id
         self.exchanges: list[ExchangeWidget] = []
         self.errors: list[ErrorBubble] = []
+        self.infos: list[ErrorBubble] = []
         self._current: ExchangeWidget | None = None
         self._handle: AskHandle | None = None
         self._stick_to_bottom = True
@@ -90,19 +95,41 @@ class ChatView(QWidget):
         composer.addWidget(self.input, 1)
         composer.addLayout(buttons)
 
+        chat = QWidget()
+        chat_layout = QVBoxLayout(chat)
+        chat_layout.setContentsMargins(0, 0, 0, 0)
+        chat_layout.setSpacing(0)
+        chat_layout.addWidget(self.transcript, 1)
+        chat_layout.addLayout(composer)
+        self.history = ConversationList()
+        self.history.chosen.connect(self.open_conversation)
+        self.history.new_requested.connect(self.new_conversation)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("chatSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.history)
+        self.splitter.addWidget(chat)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([190, 710])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.transcript, 1)
-        layout.addLayout(composer)
+        layout.addWidget(self.splitter)
+        self._loaded_history = False
 
         # Esc anywhere in the chat stops an answer; idle, Esc is left to others (dialogs).
         self.stop_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.stop_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.stop_shortcut.activated.connect(self.stop)
         self.stop_shortcut.setEnabled(False)
+        self.new_shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
+        self.new_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.new_shortcut.activated.connect(self.new_conversation)
         self.setFocusProxy(self.input)
         bridge.ready.connect(self._bridge_ready)
+        bridge.opened.connect(self._load_history)
+        if bridge.is_open:
+            self._load_history()
 
     # ------------------------------------------------------------------ state
     @property
@@ -120,23 +147,130 @@ class ChatView(QWidget):
         if not question or self.busy:
             return
         self.input.clear()
-        exchange = ExchangeWidget(question, waiting=not self.bridge.is_ready)
+        exchange = self._exchange(question, waiting=not self.bridge.is_ready)
+        for earlier in self.exchanges[:-1]:
+            earlier.actions.regenerate_button.hide()  # only the last answer is asked again
+        self._run(exchange)
+
+    def _exchange(self, question: str, waiting: bool = False, at: int | None = None) -> ExchangeWidget:
+        """A new exchange in the transcript, at the end (or at position `at`, for the history)."""
+        exchange = ExchangeWidget(question, waiting=waiting)
         exchange.citations.opened.connect(self.memory_opened)
+        exchange.actions.copy_requested.connect(lambda ex=exchange: self.copy_answer(ex))
+        exchange.actions.regenerate_requested.connect(lambda ex=exchange: self.regenerate(ex))
+        exchange.actions.wrong_requested.connect(lambda ex=exchange: self.correct(ex))
+        self._add(exchange, at)
+        if at is None:
+            self.exchanges.append(exchange)
+        else:
+            self.exchanges.insert(at, exchange)
+        return exchange
+
+    def _run(self, exchange: ExchangeWidget, again: bool = False) -> None:
         if self.bridge.switching_model:
             exchange.started(model_loading=True)  # it waits for the new model
-        self._add(exchange)
-        self.exchanges.append(exchange)
         self._current = exchange
         self._set_busy(True)
         self._stick_to_bottom = True
         self._handle = self.bridge.ask(
-            question,
+            exchange.question,
             self.conversation_id,
             on_memories=lambda hits, ex=exchange: self._on_memories(ex, hits),
             on_token=lambda piece, ex=exchange: self._on_token(ex, piece),
             on_done=lambda answer, ex=exchange: self._on_done(ex, answer),
             on_error=lambda exc, ex=exchange: self._on_error(ex, exc),
+            again=again,
         )
+
+    # ------------------------------------------------------------------ what to do with an answer
+    def copy_answer(self, exchange: ExchangeWidget) -> None:
+        copy_text(exchange.answer_text())
+        self.notice.emit("Answer copied")
+
+    def regenerate(self, exchange: ExchangeWidget) -> None:
+        """Ask the last question again (only its new answer is stored)."""
+        if self.busy or not exchange.finished or exchange is not (self.exchanges[-1] if self.exchanges else None):
+            return
+        exchange.regenerating()
+        self._run(exchange, again=True)
+
+    def correct(self, exchange: ExchangeWidget) -> CorrectionDialog | None:
+        """"This is wrong": ask what is right; it is saved as the user's own note."""
+        if exchange.answer is None:
+            return None
+        dialog = CorrectionDialog(exchange.question, exchange.answer_text(), self)
+        dialog.accepted.connect(lambda: self._save_correction(exchange, dialog.correction()))
+        dialog.open()
+        self.correction_dialog = dialog
+        return dialog
+
+    def _save_correction(self, exchange: ExchangeWidget, text: str) -> None:
+        def done(correction) -> None:
+            exchange.actions.wrong_button.setEnabled(False)
+            exchange.actions.wrong_button.setText("Corrected")
+            self.show_info(f"Saved your correction as a note: “{correction.note.text}”. Mnemo answers from it "
+                           "from now on.")
+            self.notice.emit("Correction saved")
+            self.corrected.emit(correction)
+
+        self.bridge.correct(exchange.answer, text, done, lambda exc: self.show_error(error_text(exc)))
+
+    # ------------------------------------------------------------------ the conversations
+    def _load_history(self) -> None:
+        """At start: the conversations, and the last one shown again (continued by the next question)."""
+        self.bridge.conversations(self._history_loaded)
+
+    def _history_loaded(self, conversations) -> None:
+        first = not self._loaded_history
+        self._loaded_history = True
+        self.history.show_conversations(conversations, self.conversation_id)
+        if first and conversations and not self.exchanges:
+            self.open_conversation(conversations[0].id)
+
+    def refresh_history(self) -> None:
+        self.bridge.conversations(lambda found: self.history.show_conversations(found, self.conversation_id))
+
+    def open_conversation(self, conversation_id: str) -> None:
+        if self.busy:
+            return
+        self.bridge.conversation(conversation_id, lambda found: self._show_conversation(conversation_id, found))
+
+    def _show_conversation(self, conversation_id: str, exchanges) -> None:
+        if self.busy or (self.exchanges and conversation_id == self.conversation_id):
+            return
+        self.clear(notes=bool(self.exchanges))  # (at start, what Mnemo said meanwhile stays, below)
+        self.conversation_id = conversation_id
+        self.history.mark(conversation_id)
+        for index, past in enumerate(exchanges):
+            question = past.question.text if past.question is not None else "(question deleted)"
+            widget = self._exchange(question, at=index)
+            reply = past.answer
+            answer = PastAnswer(question, reply.text, [reply.id]) if reply is not None else None
+            widget.show_past(answer, when_text(reply.created_at if reply is not None else past.question.created_at))
+        self._stick_to_bottom = True
+
+    def new_conversation(self) -> None:
+        """A new, empty conversation (the earlier ones stay in the list)."""
+        if self.busy:
+            return
+        import uuid
+        from datetime import datetime
+
+        self.clear()
+        self.conversation_id = f"gui-{datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+        self.history.mark("")
+        self.welcome.show()
+        self.input.setFocus()
+
+    def clear(self, notes: bool = True) -> None:
+        """An empty transcript (`notes`: Mnemo's own messages go too)."""
+        gone = [*self.exchanges, *((self.errors + self.infos) if notes else [])]
+        for widget in gone:
+            self.body_layout.removeWidget(widget)
+            widget.deleteLater()
+        self.exchanges = []
+        if notes:
+            self.errors, self.infos = [], []
 
     def stop(self) -> None:
         """Cancel the running answer; the window is free for the next question at once."""
@@ -154,9 +288,11 @@ class ChatView(QWidget):
         self.errors.append(bubble)
         return bubble
 
-    def show_info(self, message: str) -> ErrorBubble:
-        bubble = ErrorBubble(message, name="infoBubble")
+    def show_info(self, message: str, fix=None) -> ErrorBubble:
+        """Good news or an offer (`fix`: a (label, slot) button)."""
+        bubble = ErrorBubble(message, fix, name="infoBubble")
         self._add(bubble)
+        self.infos.append(bubble)
         return bubble
 
     def _model_fix(self):
@@ -185,9 +321,12 @@ class ChatView(QWidget):
 
     def _on_done(self, exchange: ExchangeWidget, answer) -> None:
         exchange.finish(answer)
+        if exchange is not (self.exchanges[-1] if self.exchanges else None):
+            exchange.actions.regenerate_button.hide()
         if exchange is self._current:
             self._release()
         self.answer_finished.emit(answer)
+        self.refresh_history()
 
     def _on_error(self, exchange: ExchangeWidget, exc: BaseException) -> None:
         message = error_text(exc)
@@ -203,9 +342,10 @@ class ChatView(QWidget):
         self.input.setFocus()
 
     # ------------------------------------------------------------------ layout
-    def _add(self, widget: QWidget) -> None:
+    def _add(self, widget: QWidget, at: int | None = None) -> None:
         self.welcome.hide()
-        self.body_layout.insertWidget(self.body_layout.count() - 1, widget)
+        # after the welcome label (index 0), before the stretch at the end
+        self.body_layout.insertWidget(self.body_layout.count() - 1 if at is None else 1 + at, widget)
 
     def _follow(self, _low: int, high: int) -> None:
         if self._stick_to_bottom:

@@ -14,7 +14,7 @@ NO_CONFLICTS = ("It was not compared with your memories: it was held back for wh
                 "(see why on the left).")
 LESSONS_EMPTY = ("No lessons yet. Each time the guard keeps a memory out, or you tell it a flag was wrong, "
                  "it learns a lesson and lists it here.")
-VERDICTS = {"attack": "Attack", "false_alarm": "False alarm"}
+VERDICTS = {"attack": "Attack", "false_alarm": "False alarm", "correction": "Your correction"}
 
 
 def flag_state(memory) -> str:

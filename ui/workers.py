@@ -21,9 +21,11 @@ from core.errors import MnemoError
 from .display import error_text
 from .import_guard import use_thread_safe_import
 from .job import Job
+from .workers_chat import ChatCalls
 from .workers_data import DataCalls
 from .workers_guard import GuardCalls
 from .workers_memory_life import MemoryLifeCalls
+from .workers_models import ModelCalls
 from .workers_repair import RepairCalls
 
 if TYPE_CHECKING:  # importing core.mnemo pulls in numpy and pyarrow: only in workers
@@ -49,7 +51,7 @@ class AskHandle:
         return self.event.is_set()
 
 
-class MnemoBridge(DataCalls, GuardCalls, MemoryLifeCalls, RepairCalls, QObject):
+class MnemoBridge(ChatCalls, DataCalls, GuardCalls, MemoryLifeCalls, ModelCalls, RepairCalls, QObject):
     status = Signal(str)  # what Mnemo is doing, for the status bar
     opened = Signal()  # the store is open: browsing, search and capture work
     open_failed = Signal(str)
@@ -69,11 +71,13 @@ class MnemoBridge(DataCalls, GuardCalls, MemoryLifeCalls, RepairCalls, QObject):
 
     def __init__(self, factory: Callable[[], "Mnemo"], parent: QObject | None = None, threads: int = 4,
                  model_switcher: ModelSwitcher | None = None, data_ops: Any = None,
-                 data_dir: Path | None = None, clock: Any = None):
+                 data_dir: Path | None = None, clock: Any = None, model_ops: Any = None):
         """`data_ops`: import, export and backup operations (app/data_io.py); None hides them.
-        `data_dir` and `clock`: for the backups of a memory that could not be opened."""
+        `data_dir` and `clock`: for the backups of a memory that could not be opened.
+        `model_ops`: the model library (app/model_library.py); None hides it."""
         super().__init__(parent)
         self.data_ops = data_ops
+        self.model_ops = model_ops
         self.data_dir = data_dir
         self.clock = clock
         self.open_damaged = False
@@ -232,7 +236,8 @@ class MnemoBridge(DataCalls, GuardCalls, MemoryLifeCalls, RepairCalls, QObject):
 
     # ------------------------------------------------------------------ services
     def ask(self, question: str, conversation_id: str, on_memories: Callback, on_token: Callback,
-            on_done: Callback, on_error: Callback) -> AskHandle:
+            on_done: Callback, on_error: Callback, again: bool = False) -> AskHandle:
+        """`again`: Regenerate an answer (the question is not stored a second time)."""
         handle = AskHandle()
         self._asks.add(handle)
 
@@ -244,6 +249,7 @@ class MnemoBridge(DataCalls, GuardCalls, MemoryLifeCalls, RepairCalls, QObject):
                 capture=True,
                 conversation_id=conversation_id,
                 on_memories=lambda hits: self._post(on_memories, list(hits)),
+                again=again,
             )
 
         def done(answer) -> None:

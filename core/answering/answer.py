@@ -14,6 +14,7 @@ from ..intake.capture import CaptureService
 from ..memory.records import Source
 from ..recall.retrieval import MIN_SIMILARITY, Hit, Retriever  # noqa: F401 - MIN_SIMILARITY re-exported
 from . import extract, grounding
+from .corrections import Corrections, with_corrections
 from .llm import ChatModel
 from .prompt import Background, build_messages
 from .selection import PROMPT_PREFIX_KINDS, candidates, for_prompt, with_newer  # noqa: F401 - re-exported
@@ -40,6 +41,15 @@ class Answer:
     support: tuple[str, ...] = ()  # ids of the memories that hold what the answer says; () = none
     method: str = "model"  # "model", "phrased" (a quote the model put in words), "quote", "nothing"
     replaced: str = ""  # what the model streamed that was not supported, when it was replaced
+    model_name: str = ""  # the model that wrote or phrased it ("" when no model took part)
+    tokens: int = 0  # pieces the model generated for it
+    generation_s: float = 0.0  # seconds the model spent generating them (after the first)
+    conversation_id: str = ""
+
+    @property
+    def tokens_per_s(self) -> float | None:
+        """How fast the model wrote (None when it wrote too little to tell)."""
+        return (self.tokens - 1) / self.generation_s if self.tokens > 1 and self.generation_s > 0 else None
 
     @property
     def flagged(self) -> list:
@@ -54,11 +64,13 @@ class AnswerService:
     def __init__(self, retriever: Retriever, model: ChatModel, capture: CaptureService, clock: Clock,
                  prompt_memories: int = 5, max_tokens: int = 160, forgetting: "Forgetting | None" = None,
                  background: Callable[[], Background] | None = None, guard: "MemoryGuard | None" = None,
-                 candidates: int = 10, capable: Callable[[], bool] | None = None, facts: "Facts | None" = None):
+                 candidates: int = 10, capable: Callable[[], bool] | None = None, facts: "Facts | None" = None,
+                 corrections: Corrections | None = None):
         """`forgetting` reinforces the memories an answer used; `background` gives the
         portrait and global summary that open the prompt."""
         self.forgetting = forgetting
         self.facts = facts  # finds the newer statement of a value the user replaced
+        self.corrections = corrections  # what the user said when an earlier answer was wrong
         self.guard = guard
         self.candidates = candidates  # how many retrieved memories the guard compares
         self.capable = capable or (lambda: False)  # does the model read five notes reliably (1B+)?
@@ -87,6 +99,9 @@ class AnswerService:
         chosen = candidates(hits, cued, self.candidates, question)
         if self.facts is not None:
             chosen = with_newer(chosen, self.facts.newer_than([h.memory for h in chosen]))[: self.candidates]
+        if self.corrections is not None:
+            fixes = self.corrections.for_question(qvec, {h.memory.id for h in chosen})
+            chosen = with_corrections(chosen, fixes)[: self.candidates]
         if self.guard is None:
             return for_prompt(chosen, self.prompt_memories), None
         report = self.guard.check(question, chosen, qvec)
@@ -100,7 +115,11 @@ class AnswerService:
         capture: bool = True,
         conversation_id: str = "",
         on_memories: Callable[[list[Hit]], None] | None = None,
+        again: bool = False,
     ) -> Answer:
+        """`again` (Regenerate): the question was asked before in this conversation; only the new
+        answer is captured, and a model answers with some variety (temperature) instead of the
+        same words."""
         question = question.strip()
         if not question:
             raise InvalidInputError("There is no question to answer: the text is empty.")
@@ -112,6 +131,7 @@ class AnswerService:
         now = self.clock.now().timestamp()
         quote = extract.best(question, hits, self.retriever.embedder.embed, qvec) if hits else None
         first: list[float] = []
+        run = _Run(REGENERATE_TEMPERATURE if again else None, qvec)
 
         def emit(piece: str) -> None:
             if not first:
@@ -124,35 +144,51 @@ class AnswerService:
             text, method, replaced = NOTHING, "nothing", ""
             emit(text)
         elif capable:
-            text, method, replaced = self._answer(question, hits, report, now, quote, emit, cancel)
+            text, method, replaced = self._answer(question, hits, report, now, quote, emit, cancel, run)
+            hits = run.used if run.used is not None else hits  # as many as the model's context holds
         else:
-            text, method, replaced = self._phrase(question, quote, now, cancel) if self.phrase else (
+            text, method, replaced = self._phrase(question, quote, now, cancel, run) if self.phrase else (
                 quote.text(now), "quote", "")
             emit(text)
         cancelled = bool(cancel is not None and cancel.is_set())
         support = self._support(text, method, hits, quote)
         answer = Answer(question, text, hits, cancelled, first[0] if first else None, time.perf_counter() - started,
-                        guard=report, support=support, method=method, replaced=replaced)
+                        guard=report, support=support, method=method, replaced=replaced,
+                        model_name=run.model_name(self.model) if method in ("model", "phrased") else "",
+                        tokens=run.tokens, generation_s=run.generation_s, conversation_id=conversation_id)
         if report is not None and report.flags:
             self.guard.record(question, report)
         if support and not cancelled and self.forgetting is not None:
             self.forgetting.reinforce([h.memory.id for h in hits], reason=f"used to answer: {' '.join(question.split())[:80]}")
         if capture:
-            turns = [(question, "user", "")]
+            turns = [] if again else [(question, "user", "")]
             if answer.text and not cancelled:
                 turns.append((answer.text, "assistant", ""))
-            stored = self.capture.add_turns(turns, conversation_id or "chat", source=Source.CHAT)
+            stored = self.capture.add_turns(turns, conversation_id or "chat", source=Source.CHAT) if turns else []
             answer.captured_ids = [m.id for m in stored]
         return answer
 
-    def _answer(self, question, hits, report, now, quote, emit, cancel) -> tuple[str, str, str]:
+    def _answer(self, question, hits, report, now, quote, emit, cancel, run) -> tuple[str, str, str]:
         """A capable model answers from the notes; an answer naming what no note holds is
         replaced by the best note's own sentence (or by "I don't have anything...")."""
         warnings = [self.guard.lessons.warning(lesson) for lesson in report.lessons] if report is not None else []
-        messages = build_messages(question, hits, self.background() if self.background else None, warnings, now=now)
-        pieces = []
+        if self.guard is not None:
+            warnings += [self.guard.lessons.correction_warning(lesson)
+                         for lesson in self.guard.lessons.corrections_for(run.qvec)]
+        background = self.background() if self.background else None
+        messages = build_messages(question, hits, background, warnings, now=now)
         length = getattr(self.model, "answer_tokens", None) or self.max_tokens  # the model's own setting
-        for piece in self.model.stream_chat(messages, max_tokens=length, cancel=cancel):
+        fits = getattr(self.model, "fits", None)
+        while fits is not None and len(hits) > 1 and not fits(messages, length):  # the prompt fits its context
+            hits = hits[:-1]
+            messages = build_messages(question, hits, background, warnings, now=now)
+        run.used = hits
+        if fits is not None and not fits(messages, length):  # one memory longer than the context: its sentence
+            text = quote.text(now) if quote is not None else NOTHING
+            emit(text)
+            return text, ("quote" if quote is not None else "nothing"), ""
+        pieces = []
+        for piece in run.stream(self.model, messages, length, cancel):
             pieces.append(piece)
             emit(piece)
         text = "".join(pieces).strip()
@@ -163,7 +199,7 @@ class AnswerService:
             return text, "model", ""
         return (quote.text(now), "quote", text) if quote is not None else (NOTHING, "nothing", text)
 
-    def _phrase(self, question, quote, now, cancel) -> tuple[str, str, str]:
+    def _phrase(self, question, quote, now, cancel, run) -> tuple[str, str, str]:
         """A small model only puts the answering sentence in words, and its words are kept
         only when they keep every name, number and date of the sentence and add none, and
         bring in no word that neither the sentence nor the question has."""
@@ -171,7 +207,7 @@ class AnswerService:
         messages = [{"role": "system", "content": PHRASE},
                     {"role": "user", "content": f"Note:\n{note}\n\nQuestion: {' '.join(question.split())}"}]
         try:
-            text = "".join(self.model.stream_chat(messages, max_tokens=48, cancel=cancel)).strip()
+            text = "".join(run.stream(self.model, messages, 48, cancel)).strip()
         except ModelError:  # the model is missing or broken: the memory still answers, in its own words
             return quote.text(now), "quote", ""
         if cancel is not None and cancel.is_set():
@@ -193,6 +229,34 @@ class AnswerService:
         said = set(grounding.claims(text))
         holding = [h.memory.id for h in hits if said & set(grounding.claims(_vouches(h.memory)))]
         return tuple(holding) or ((quote.hit.memory.id,) if quote is not None else tuple(h.memory.id for h in hits[:1]))
+
+
+REGENERATE_TEMPERATURE = 0.8
+
+
+class _Run:
+    """One answer's use of the model: how many pieces it wrote and how fast."""
+
+    def __init__(self, temperature: float | None = None, qvec=None):
+        self.temperature = temperature
+        self.qvec = qvec  # the question's vector
+        self.used = None  # the memories that went into the prompt, when fewer fitted than were chosen
+        self.tokens = 0
+        self.generation_s = 0.0
+
+    def stream(self, model, messages, max_tokens, cancel):
+        extra = {"temperature": self.temperature} if self.temperature is not None else {}
+        last = 0.0
+        for piece in model.stream_chat(messages, max_tokens=max_tokens, cancel=cancel, keep_prefix=True, **extra):
+            stamp = time.perf_counter()
+            self.tokens += 1
+            self.generation_s += 0.0 if self.tokens == 1 else stamp - last
+            last = stamp
+            yield piece
+
+    @staticmethod
+    def model_name(model) -> str:
+        return str(getattr(model, "name", "") or "")
 
 
 def _vouches(memory) -> str:

@@ -68,14 +68,24 @@ def with_newer(chosen: list[Hit], newer: dict[str, Memory]) -> list[Hit]:
         return chosen
     out: list[Hit] = []
     present = {h.memory.id for h in chosen}
+    placed: set[str] = set()
     for hit in chosen:
+        if hit.memory.id in placed:
+            continue  # moved up already, before what it replaced
         new = newer.get(hit.memory.id)
         if new is not None and new.id not in present:
-            said = short_day(day_of(hit.memory.when))
-            out.append(replace(hit, memory=new, cued=False, recalled="", superseded=False,
-                               replaces=f"replaces what was said on {said}"))
+            said = f"replaces what was said on {short_day(day_of(hit.memory.when))}"
+            # the statement itself when it is among the hits (one hit per statement), else its fact
+            episode = next((h for h in chosen if h.memory.id in new.links and h.memory.id not in newer), None)
+            if episode is not None:
+                closest = max(episode.dense_score or 0.0, hit.dense_score or 0.0)  # as close as what it replaces
+                out.append(replace(episode, replaces=said, dense_score=closest))
+                placed.add(episode.memory.id)
+            else:
+                out.append(replace(hit, memory=new, cued=False, recalled="", superseded=False, replaces=said))
             present.add(new.id)
         out.append(replace(hit, superseded=True) if new is not None else hit)
+        placed.add(hit.memory.id)
     return out
 
 
