@@ -16,7 +16,7 @@ from core.transfer.crypto import NoKeyringError, Passphrase
 from . import data_io
 from .cli_common import printable
 
-NO_STORE = {("backup", "list"), ("backup", "restore")}  # run without opening the memory
+NO_STORE = {("backup", "list"), ("backup", "restore"), ("backup", "delete")}  # run without opening the memory
 
 
 def add_parsers(sub, common: argparse.ArgumentParser) -> None:
@@ -33,7 +33,7 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     imp.add_argument("--format", choices=FORMATS, help="skip detection: " + ", ".join(FORMATS))
     _passphrase_options(imp)
 
-    backup = sub.add_parser("backup", parents=[common], help="the store's backups: list, now, restore NAME")
+    backup = sub.add_parser("backup", parents=[common], help="the store's backups: list, now, restore NAME, delete NAME")
     actions = backup.add_subparsers(dest="backup_command", required=True, metavar="ACTION")
     actions.add_parser("list", parents=[common], help="backups, newest first")
     actions.add_parser("now", parents=[common], help="back up the store now")
@@ -41,6 +41,9 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
                                  help="put a backup in place of the store (the current one is backed up first)")
     restore.add_argument("name", help="the backup's name (or its first characters)")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete = actions.add_parser("delete", parents=[common], help="delete a backup for good")
+    delete.add_argument("name", help="the backup's name (or its first characters)")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
 
 def _passphrase_options(parser) -> None:
@@ -142,6 +145,13 @@ def backup(mnemo, args, out) -> int:
             print(f"{b.name:<40} {b.taken_at.astimezone():%Y-%m-%d %H:%M}  {b.bytes / 1e6:8.1f} MB  {b.label}")
         return 0
     chosen = find_backup(data_dir, args.name)
+    if args.backup_command == "delete":
+        if not args.yes and not _confirm(f"Delete the backup {chosen.name} for good? [y/N] "):
+            print("Nothing was changed.")
+            return 1
+        name = data_io.delete_backup(data_dir, chosen.name)
+        out({"deleted": name}) if args.json else print(f"Deleted the backup {name}.")
+        return 0
     if not args.yes:
         if not sys.stdin.isatty():
             raise InvalidInputError("Restoring replaces the memory; add --yes to confirm.")
@@ -153,6 +163,12 @@ def backup(mnemo, args, out) -> int:
     out({"restored": chosen.name, "previous": safety.name}) if args.json else print(
         f"Restored {chosen.name}. The memory as it was is kept as backup {safety.name}.")
     return 0
+
+
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        raise InvalidInputError("Deleting a backup cannot be undone; add --yes to confirm.")
+    return input(question).strip().lower() in ("y", "yes")
 
 
 COMMANDS = {"export": export, "import": import_, "backup": backup}

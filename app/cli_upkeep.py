@@ -3,6 +3,7 @@ from the command line. With `--now`, ten days of life can be replayed in seconds
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 
 from core.errors import InvalidInputError
@@ -86,15 +87,31 @@ def portrait(mnemo, args, out) -> int:
 def by_id(action: str):
     def run(mnemo, args, out) -> int:
         memory_id = resolve_id(mnemo, args.id)
-        getattr(mnemo, action)(memory_id)
+        result = getattr(mnemo, action)(memory_id)
         after = mnemo.store.find(memory_id)
         state = after.state if after is not None else "purged"
+        kept_in = list(result) if action == "purge" and result else []  # backups that could not be rewritten
         if args.json:
-            out({"id": memory_id, "state": state})
+            out({"id": memory_id, "state": state, **({"backups_not_rewritten": kept_in} if action == "purge" else {})})
         else:
             print(f"{memory_id} {state}")
+        if kept_in:
+            print(purge_warning(mnemo.data_dir, kept_in), file=sys.stderr)
+            return 1
         return 0
     return run
+
+
+def purge_warning(data_dir, backups: list[str]) -> str:
+    """Purged from the memory, but not from every backup: say which still hold it, and how to remove them."""
+    from pathlib import Path
+
+    names = ", ".join(backups)
+    folder = Path(data_dir) / "backups"
+    return (f"Purged from the memory, but {len(backups)} backup{'s' if len(backups) != 1 else ''} could not be "
+            f"rewritten and still hold{'s' if len(backups) == 1 else ''} it: {names}. They may be damaged; "
+            f"delete {'them' if len(backups) != 1 else 'it'} (mnemo backup delete NAME, or in {folder}) to forget "
+            f"it for good.")
 
 
 COMMANDS = {"decay": decay, "summarize": summarize, "portrait": portrait,

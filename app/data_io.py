@@ -91,6 +91,24 @@ def request_restore(data_dir: Path, name: str) -> None:
         raise MnemoError(f"The restore could not be planned ({exc.strerror or exc}); nothing was changed.") from None
 
 
+def delete_backup(data_dir: Path, name: str) -> str:
+    """Delete one backup for good (e.g. a damaged one that still holds a purged memory).
+    Returns its name; a backup waiting to be restored is refused."""
+    import shutil
+
+    from core.memory.backup import find_backup
+
+    chosen = find_backup(Path(data_dir), name)
+    if pending_restore(data_dir) == chosen.name:
+        raise MnemoError(f"The backup {chosen.name} is to be restored when Mnemo next starts; choose Do Not Restore "
+                         "first.")
+    try:
+        shutil.rmtree(chosen.path)
+    except OSError as exc:
+        raise MnemoError(f"The backup {chosen.name} could not be deleted ({exc.strerror or exc}).") from None
+    return chosen.name
+
+
 def cancel_restore(data_dir: Path) -> None:
     (Path(data_dir) / RESTORE_MARK).unlink(missing_ok=True)
 

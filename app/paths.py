@@ -33,7 +33,7 @@ def default_model_path() -> Path:
     return Path(dist.locate_file(DEFAULT_MODEL_FILE))
 
 
-MNEMO_ENTRIES = {"store", "settings.json", "backups", "store.lock", "models"}
+MNEMO_ENTRIES = {"store", "settings.json", "backups", "store.lock", "models", "restore-on-start.txt"}
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -53,9 +53,10 @@ def ensure_private_dir(path: Path) -> Path:
     if not path.is_dir():
         raise InvalidInputError(f"{path} is a file, not a folder; give Mnemo a folder of its own for its memory.")
     names = {p.name for p in path.iterdir()}
-    if names & MNEMO_ENTRIES:
-        return path
     mine = not hasattr(os, "getuid") or path.stat().st_uid == os.getuid()
+    others = {n for n in names - MNEMO_ENTRIES if not n.startswith(".")}  # (Mnemo's temporary files are hidden)
+    if mine and names and (not others or "store" in names):
+        return path  # Mnemo's (a folder with other files in it needs its store to count as one)
     if not names and mine:
         try:
             path.chmod(0o700)

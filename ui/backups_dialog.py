@@ -1,6 +1,7 @@
 """File ▸ Backups…: the store's backups (before upgrades, before restores, daily), "Back up
-now", and "Restore…", which replaces the memory with a backup the next time Mnemo starts
-(the memory as it is then is backed up first, so a restore can be undone)."""
+now", "Restore…", which replaces the memory with a backup the next time Mnemo starts (the
+memory as it is then is backed up first, so a restore can be undone), and "Delete…" (for good,
+e.g. a damaged backup a purge could not rewrite)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -40,11 +41,15 @@ class BackupsDialog(QDialog):
         self.restore_button = QPushButton("Restore…")
         self.restore_button.setEnabled(False)
         self.restore_button.clicked.connect(self.restore_selected)
+        self.delete_button = QPushButton("Delete…")
+        self.delete_button.setToolTip("Delete the selected backup for good")
+        self.delete_button.setEnabled(False)
+        self.delete_button.clicked.connect(self.delete_selected)
         self.undo_button = QPushButton("Do Not Restore")
         self.undo_button.clicked.connect(lambda: self.bridge.request_restore(None, lambda _n: self.refresh(),
                                                                              self._failed))
         buttons = QHBoxLayout()
-        for button in (self.now_button, self.restore_button, self.undo_button):
+        for button in (self.now_button, self.restore_button, self.delete_button, self.undo_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -79,6 +84,23 @@ class BackupsDialog(QDialog):
 
     def _selection(self) -> None:
         self.restore_button.setEnabled(bool(self.list.selectedItems()))
+        self.delete_button.setEnabled(bool(self.list.selectedItems()))
+
+    def delete_selected(self) -> None:
+        items = self.list.selectedItems()
+        if not items:
+            return
+        name, taken = items[0].text(3), items[0].text(0)
+        answer = QMessageBox.question(self, "Delete this backup?", f"Delete the backup taken {taken} for good?",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+
+        def done(deleted: str) -> None:
+            self.note = f"Deleted the backup {deleted}."
+            self.refresh()
+        self.bridge.delete_backup(name, done, self._failed)
 
     def back_up_now(self) -> None:
         self.now_button.setEnabled(False)

@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         bridge.status.connect(self._status)
         bridge.open_failed.connect(self._open_failed)
         bridge.damaged.connect(self.show_damage)
+        bridge.warning.connect(lambda text: QMessageBox.warning(self, "Mnemo", text))
         bridge.embedder_failed.connect(self._part_failed)
         bridge.model_failed.connect(lambda message: self._part_failed(message, offer_model=True))
         bridge.ready.connect(self._ready)

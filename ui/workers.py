@@ -66,6 +66,7 @@ class MnemoBridge(ChatCalls, DataCalls, GuardCalls, MemoryLifeCalls, ModelCalls,
     maintenance_finished = Signal(object)  # a core JobResult, from run_job or job_finished (any thread)
     maintenance_failed = Signal(str, str)  # (job, why)
     damaged = Signal(str)  # the store opened read-only: what is wrong and what to do (ui/workers_repair.py)
+    warning = Signal(str)  # something did not go as asked (a purge that could not reach every backup)
 
     _deliver = Signal(object, object)  # (callback, args) from a worker to the GUI thread
 
@@ -282,8 +283,13 @@ class MnemoBridge(ChatCalls, DataCalls, GuardCalls, MemoryLifeCalls, ModelCalls,
         if action not in ("pin", "unpin", "delete", "undelete", "restore", "keep", "purge"):
             raise ValueError(f"unknown memory action {action!r}")
 
-        def done(_result) -> None:
+        def done(result) -> None:
             self.memories_changed.emit()
+            if action == "purge" and result:  # backups that could not be rewritten still hold it
+                self.warning.emit(f"Purged from the memory, but {len(result)} backup"
+                                  f"{'s' if len(result) != 1 else ''} could not be rewritten and still "
+                                  f"hold{'s' if len(result) == 1 else ''} it ({', '.join(result)}): they may be "
+                                  f"damaged. Delete them in File ▸ Backups… to forget it for good.")
             if on_done is not None:
                 on_done(memory_id)
 

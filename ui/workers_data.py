@@ -97,6 +97,11 @@ class DataCalls:
             return name
         self.call_folder(run, on_done, on_error)
 
+    def delete_backup(self, name: str, on_done: Callback, on_error: Callback = None) -> None:
+        """Delete a backup for good (asked first by the dialog); on_done(its name)."""
+        ops = self.data_ops
+        self.call_folder(lambda folder: ops.delete_backup(folder, name), on_done, on_error)
+
     def call_folder(self, fn: Callable, on_done: Callback, on_error: Callback = None) -> None:
         """fn(data folder) on a worker, also when the memory could not be opened (its backups)."""
         folder = getattr(self, "data_dir", None)

@@ -39,6 +39,13 @@ def test_a_shared_folder_is_refused_and_its_permissions_are_left_alone(tmp_path,
     assert run(capsys, "--data-dir", str(empty), "list")[0] == 0
     assert stat.S_IMODE(empty.stat().st_mode) == 0o700  # an empty folder of the user's becomes Mnemo's
     assert run(capsys, "--data-dir", str(fresh), "stats")[0] == 0  # a Mnemo folder is used as it is
+    project = tmp_path / "project"  # a folder that happens to have a "models" or "backups" entry is not Mnemo's
+    for name in ("models", "backups", "src"):
+        (project / name).mkdir(parents=True)
+    project.chmod(0o755)
+    code, _, err = run(capsys, "--data-dir", str(project), "list")
+    assert code == 1 and "already holds other files" in err and not (project / "store").exists()
+    assert stat.S_IMODE(project.stat().st_mode) == 0o755
 
 
 def test_markdown_exports_are_readable_by_the_user_only(tmp_path, capsys):

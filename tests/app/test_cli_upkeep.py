@@ -62,7 +62,8 @@ def test_ten_days_replayed_with_now(mnemo_cli):
     assert mnemo_cli("2027-04-01T09:00", "restore", tom[:8], "--json") == {"id": tom, "state": "active"}
     assert mnemo_cli("2027-04-01T09:00", "pin", hobby, "--json")["state"] == "pinned"
     mnemo_cli("2027-04-01T09:00", "delete", tom, "--json")
-    assert mnemo_cli("2027-04-01T09:00", "purge", tom, "--json") == {"id": tom, "state": "purged"}
+    assert mnemo_cli("2027-04-01T09:00", "purge", tom, "--json") == {"id": tom, "state": "purged",
+                                                                     "backups_not_rewritten": []}
     assert tom not in {m["id"] for m in mnemo_cli("2027-04-01T09:00", "list", "--json")}
 
 
@@ -80,6 +81,28 @@ def test_bad_ids_and_days_get_clear_errors(tmp_path, capsys, monkeypatch, minilm
     assert note == 0
     assert cli.main(["--data-dir", d, "purge", note_id]) == 1
     assert "only forgotten or deleted memories can be purged" in capsys.readouterr().err
+
+
+def test_a_purge_that_cannot_reach_a_damaged_backup_says_so(tmp_path, capsys, monkeypatch, minilm):
+    """Forgetting for good must not claim success while a backup still holds the words."""
+    import shutil
+
+    monkeypatch.setattr("app.wiring.MiniLMEmbedder", lambda: minilm)
+    d = tmp_path / "d"
+    assert cli.main(["--data-dir", str(d), "add", "My locker combination is 3141"]) == 0
+    note_id = capsys.readouterr().out.strip()
+    assert cli.main(["--data-dir", str(d), "backup", "now"]) == 0
+    capsys.readouterr()
+    backup = next((d / "backups").iterdir())
+    shutil.rmtree(next((backup / "store").glob("memories.lance")) / "_versions")  # the backup is damaged
+    assert cli.main(["--data-dir", str(d), "delete", note_id]) == 0
+    capsys.readouterr()
+    assert cli.main(["--data-dir", str(d), "purge", note_id, "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out)["backups_not_rewritten"] == [backup.name]
+    assert "could not be rewritten and still holds it" in err and backup.name in err
+    assert cli.main(["--data-dir", str(d), "backup", "delete", backup.name, "--yes"]) == 0  # the way out it names
+    assert not backup.exists()
 
 
 def test_facts_importance_and_review_from_the_command_line(mnemo_cli):

@@ -138,6 +138,12 @@ def test_backups_dialog_backs_up_and_schedules_a_restore(qtbot, window, monkeypa
     dialog.undo_button.click()
     qtbot.waitUntil(lambda: data_io.pending_restore(window.bridge.mnemo.data_dir) is None, timeout=5000)
 
+    dialog.list.setCurrentItem(dialog.list.topLevelItem(0))  # Delete…: gone for good, after asking
+    dialog.delete_selected()
+    qtbot.waitUntil(lambda: dialog.list.topLevelItemCount() == 0, timeout=5000)
+    assert "Deleted the backup" in dialog.pending.text()
+    assert not any((window.bridge.mnemo.data_dir / "backups").iterdir())
+
 
 def test_without_data_operations_the_menu_items_are_disabled(make_window):
     window = make_window()
