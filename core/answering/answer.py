@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from ..clock import Clock
-from ..days import day_of
+from ..days import day_of, long_day
 from ..errors import InvalidInputError, ModelError
 from ..intake.capture import CaptureService
 from ..memory.records import Source
@@ -16,7 +16,7 @@ from ..recall.retrieval import MIN_SIMILARITY, Hit, Retriever  # noqa: F401 - MI
 from . import extract, grounding
 from .corrections import Corrections, with_corrections
 from .llm import ChatModel
-from .prompt import Background, build_messages
+from .prompt import Background, build_messages, when_label
 from .selection import PROMPT_PREFIX_KINDS, candidates, for_prompt, with_newer  # noqa: F401 - re-exported
 
 NOTHING = "I don't have anything about that in your memory."
@@ -203,9 +203,10 @@ class AnswerService:
         """A small model only puts the answering sentence in words, and its words are kept
         only when they keep every name, number and date of the sentence and add none, and
         bring in no word that neither the sentence nor the question has."""
-        note = f"- [{day_of(quote.hit.memory.when).isoformat()}] {quote.sentence}"
+        note = f"- [{when_label(quote.hit.memory, now)}] {quote.sentence}"  # its date, and how long ago
         messages = [{"role": "system", "content": PHRASE},
-                    {"role": "user", "content": f"Note:\n{note}\n\nQuestion: {' '.join(question.split())}"}]
+                    {"role": "user", "content": f"Today is {long_day(day_of(now))}.\nNote:\n{note}\n\n"
+                                                f"Question: {' '.join(question.split())}"}]
         try:
             text = "".join(run.stream(self.model, messages, 48, cancel)).strip()
         except ModelError:  # the model is missing or broken: the memory still answers, in its own words

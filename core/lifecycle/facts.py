@@ -100,6 +100,8 @@ class Facts:
         found: list[tuple[Memory, str, Found]] = []
         for memory in sorted((m for m in memories if eligible(m)), key=lambda m: m.when):
             for sentence in self._sentences(memory.text):
+                if sentence.rstrip().endswith("?"):
+                    continue  # a question states nothing ("Does my sister live in Madrid now?"), imported or not
                 for fact in find(sentence, memory.speaker):
                     found.append((memory, sentence, fact))
         if not found:

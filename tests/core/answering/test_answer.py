@@ -166,3 +166,11 @@ def test_real_stack_answers_with_the_newer_statement_when_the_user_replaced_one(
     assert answer.support == (fact.id,)
     assert any(h.superseded for h in answer.memories) and any(h.replaces for h in answer.memories)
     mnemo.close()
+
+
+def test_the_small_models_prompt_carries_today_and_how_long_ago_the_note_was(mnemo, clock):
+    mnemo.add_note("The garage code is 4417")
+    clock.advance(days=3)
+    mnemo.ask("What is the garage code?", capture=False)
+    prompt = mnemo.model.prompts[-1][-1]["content"]
+    assert prompt.startswith("Today is Monday 4 May 2026.") and "3 days ago] The garage code is 4417" in prompt

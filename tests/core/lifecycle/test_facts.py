@@ -49,6 +49,16 @@ def test_the_assistants_words_and_questions_make_no_facts(mnemo):
     assert mnemo.facts.all() == []
 
 
+def test_an_imported_question_states_nothing_and_leaves_the_true_fact_alone(mnemo, clock):
+    mnemo.capture.add_turns([("My sister Anna lives in Lisbon.", "user", "")], "s1", source="import:chat.jsonl")
+    clock.advance(days=30)
+    mnemo.capture.add_turns([("Does my sister live in Madrid now? I moved to Porto.", "user", "")], "s2",
+                            source="import:chat.jsonl")
+    current = {f.fact_key: f.fact_value for f in mnemo.facts.all(include_superseded=False)}
+    assert current["sister|lives in"] == "Lisbon"  # the question claimed nothing
+    assert current["user|lives in"] == "Porto"  # the statement beside it still counts
+
+
 def test_facts_follow_their_sources_when_deleted_undeleted_and_purged(mnemo):
     note = mnemo.add_note("The plumber's name is Kowalski.").memory
     fact = facts_of(mnemo, "plumber|name")[0]
