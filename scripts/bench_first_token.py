@@ -2,6 +2,12 @@
 (LanceDB + MiniLM + SmolLM2), beside the bare model on the same prompt in the same run.
 
     .venv/bin/python scripts/bench_first_token.py [--rounds N] [--model PATH] [--memories 10000]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/bench_first_token.py --gui [--model PATH]
+
+--gui measures what a person sees: the desktop app (app.gui's bridge, MainWindow, the chat)
+started on a store filled first, a question sent as the chat sends it, and the time until its
+first word is in the answer on the GUI thread; then the app is closed and started again on
+the same store (the prompt prefix's state is read back from disk) and asked again.
 
 The store first holds about --memories memories, brought in through the import path: LoCoMo's
 10 conversations, MemoryBank's 15 users and generated everyday chat turns for the rest (a
@@ -85,7 +91,12 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="times through the question list")
     parser.add_argument("--model", type=Path)
     parser.add_argument("--memories", type=int, default=10_000, help="memories in the store first (default 10,000)")
+    parser.add_argument("--gui", action="store_true", help="through the desktop app's own path (see above)")
     args = parser.parse_args()
+    if args.gui:
+        from bench_gui_first_word import run_gui
+
+        return run_gui(args, fill, NOTES, QUESTIONS)
     with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as scratch:
         clock = FixedClock(datetime(2026, 5, 1, 9, tzinfo=timezone.utc))
         t0 = time.perf_counter()

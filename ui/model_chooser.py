@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt
+from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog
 
@@ -69,7 +69,7 @@ class ModelChooser(QObject):
     def _offer(self, offer) -> None:
         if offer is None:
             return
-        from PySide6.QtWidgets import QPushButton
+        from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
         entry = offer.entry
         size = f"{entry.size_bytes / 1024 ** 3:.1f} GB" if entry.size_bytes >= 1024 ** 3 else \
@@ -77,13 +77,20 @@ class ModelChooser(QObject):
         self.offer_bubble = bubble = self.window.chat.show_info(
             f"The model that came with Mnemo is small: it mostly quotes your notes. This computer can run "
             f"{entry.title} ({size} to download once; it {offer.why}), which reads your notes and answers in "
-            f"its own words. It runs here too: nothing you ask leaves this computer.",
-            (f"Get {entry.title}…", lambda: self._accept_offer(entry.name)))
-        later = QPushButton("Not Now")
-        later.setObjectName("fixButton")
-        later.clicked.connect(lambda: self._decline_offer(bubble))
-        bubble.layout().addWidget(later, 0, Qt.AlignmentFlag.AlignLeft)
-        bubble.later_button = later
+            f"its own words. It runs here too: nothing you ask leaves this computer.")
+        row = QWidget()
+        buttons = QHBoxLayout(row)
+        buttons.setContentsMargins(0, 4, 0, 0)
+        bubble.get_button = QPushButton(f"Get {entry.title}…")
+        bubble.get_button.setToolTip("Open the model library on it; the download starts when you click Download")
+        bubble.get_button.clicked.connect(lambda: self._accept_offer(entry.name))
+        bubble.later_button = QPushButton("Not Now")
+        bubble.later_button.setToolTip("Keep the bundled model; Mnemo will not ask again")
+        bubble.later_button.clicked.connect(lambda: self._decline_offer(bubble))
+        buttons.addWidget(bubble.get_button)
+        buttons.addWidget(bubble.later_button)
+        buttons.addStretch(1)
+        bubble.layout().addWidget(row)
 
     def _accept_offer(self, name: str) -> None:
         self.bridge.answer_model_offer(True)

@@ -100,10 +100,15 @@ def check(answer: str, sources: list[str], question: str = "") -> Check:
 
 
 def keeps(answer: str, sentence: str, question: str = "") -> bool:
-    """The answer says every name, number and date of `sentence` that the question did not."""
+    """The answer says every name, number and date of `sentence` that the question did not,
+    and at least one of the words the sentence adds to the question (its answer: "penicillin"
+    for "What am I allergic to?"; "The answer to this question is:" says none)."""
     asked = set(claims(question)) | {_word(w) for w in question.split()}
     said = set(claims(answer))
-    return all(c in said for c in claims(sentence) if c not in asked)
+    if not all(c in said for c in claims(sentence) if c not in asked):
+        return False
+    new = set(terms(sentence)) - set(terms(question)) - FILLER
+    return not new or bool(new & set(terms(answer)))
 
 
 # Words a phrasing may add without saying anything new ("Your sister is called Anna").

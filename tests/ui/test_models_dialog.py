@@ -154,8 +154,8 @@ def test_the_first_run_offer_opens_the_library_and_never_downloads_by_itself(qtb
     window, data = library_window  # ready: the offer is made once the models are loaded
     qtbot.waitUntil(lambda: bool(window.chat.infos), timeout=5000)
     bubble = window.chat.infos[-1]
-    assert "This computer can run" in bubble.text() and bubble.fix_button is not None
-    click(qtbot, bubble.fix_button)
+    assert "This computer can run" in bubble.text() and "Not Now" == bubble.later_button.text()
+    click(qtbot, bubble.get_button)
     dialog = window.model_chooser.dialog
     qtbot.waitUntil(lambda: bool(dialog.rows), timeout=5000)
     assert dialog.current().recommended and hub.requests == []
@@ -164,3 +164,13 @@ def test_the_first_run_offer_opens_the_library_and_never_downloads_by_itself(qtb
     window.model_chooser.offer()  # asked once only
     qtbot.wait(300)
     assert window.chat.infos == []
+
+
+def test_not_now_declines_the_offer_for_good(qtbot, roomy_machine, hub, library_window):
+    window, data = library_window
+    qtbot.waitUntil(lambda: bool(window.chat.infos), timeout=5000)
+    bubble = window.chat.infos[-1]
+    click(qtbot, bubble.later_button)
+    assert bubble.isHidden()
+    qtbot.waitUntil(lambda: model_library.Settings.load(data).model_offer == "declined", timeout=5000)
+    assert model_library.should_offer(data) is None and hub.requests == []

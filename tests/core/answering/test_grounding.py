@@ -57,3 +57,11 @@ def test_a_phrasing_that_brings_in_a_new_word_adds_something():
     assert grounding.adds("You play the violin on Sundays.", sentence, "What instrument do I play?") == ()
     assert grounding.adds("You play the guitar.", sentence, "What instrument do I play?") == ("guitar",)
     assert grounding.adds("Your sister is called Anna.", "My sister Anna lives in Porto.", "What is my sister's name?") == ()
+
+
+def test_a_phrasing_that_leaves_out_the_answer_does_not_keep_the_sentence():
+    from core.answering.grounding import keeps
+
+    sentence = "I'm allergic to penicillin, it gives me a rash."
+    assert not keeps("The answer to this question is:", sentence, "What am I allergic to?")
+    assert keeps("You are allergic to penicillin.", sentence, "What am I allergic to?")
