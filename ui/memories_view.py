@@ -1,5 +1,6 @@
 """The memories view: search (or list everything), read a memory in the detail pane, pin,
-unpin and delete it, with Undo right after a delete. All store work runs in workers."""
+unpin and delete it, with Undo right after a delete; a fact's detail lists the memories it
+came from, and clicking one opens it. All store work runs in workers."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -88,7 +89,9 @@ class MemoriesView(QWidget):
         super().__init__(parent)
         self.bridge = bridge
         self._request = 0  # newest listing asked for; older answers are dropped
+        self._answered = 0  # newest listing shown (or failed)
         self._select_id: str | None = None
+        self._sources_request = 0  # newest fact whose sources were asked for
         self.loaded = False  # a listing has arrived at least once
 
         self.search = QLineEdit()
@@ -142,6 +145,8 @@ class MemoriesView(QWidget):
         self.detail.delete_requested.connect(self.delete)
         self.detail.restore_requested.connect(lambda i: self._change("restore", i, "Restored"))
         self.detail.importance_requested.connect(self.set_importance)
+        self.detail.source_chosen.connect(lambda memory: self.open_memory(memory.id))
+        self.detail.memory_shown.connect(self._load_sources)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
@@ -183,12 +188,18 @@ class MemoriesView(QWidget):
                              lambda memories: self._show(request, [(m, "") for m in memories]),
                              lambda exc: self._failed(request, exc))
 
+    @property
+    def listing(self) -> bool:
+        """A listing or search is running; the list shows an older one meanwhile."""
+        return self._answered != self._request
+
     def showing(self) -> str:
         return self.show_choice.currentData() or "memories"
 
     def _show(self, request: int, rows: list) -> None:
         if request != self._request:
             return
+        self._answered = request
         current = self.current_memory()
         keep = self._select_id or (current.id if current is not None else None)
         self._select_id = None
@@ -224,6 +235,7 @@ class MemoriesView(QWidget):
 
     def _failed(self, request: int, exc: BaseException) -> None:
         if request == self._request:
+            self._answered = request
             self.count_label.setText(error_text(exc))
 
     @staticmethod
@@ -256,6 +268,32 @@ class MemoriesView(QWidget):
             self.detail.show_memory(None)
         else:
             self.detail.show_memory(item.data(MEMORY_ROLE), item.data(REASON_ROLE) or "")
+
+    def _load_sources(self, memory) -> None:
+        """A fact is shown (selected here, or opened from an answer): read what it came from."""
+        self._sources_request += 1
+        if memory.kind == "fact" and memory.links:
+            request = self._sources_request
+            self.bridge.linked(memory, lambda found: self._show_sources(request, found),
+                               lambda exc: self.notice.emit(error_text(exc)))
+
+    def _show_sources(self, request: int, memories: list) -> None:
+        if request == self._sources_request:
+            self.detail.show_sources([m for m in memories if m.state != "deleted"])
+
+    def open_memory(self, memory_id: str) -> None:
+        """Select a memory; one not listed now (a fact's source, from the facts) is listed with
+        the other memories first."""
+        if self.select(memory_id):
+            return
+        self.show_choice.blockSignals(True)
+        self.show_choice.setCurrentIndex(self.show_choice.findData("memories"))
+        self.show_choice.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._select_id = memory_id
+        self.refresh()
 
     def focus_search(self) -> None:
         self.search.setFocus()

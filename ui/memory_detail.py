@@ -1,4 +1,5 @@
-"""The detail pane of the memories view: a memory's full text and facts, Pin and Delete."""
+"""The detail pane of the memories view: a memory's full text and facts, Pin and Delete; for a
+fact, the memories it came from (click one to open it) and how long it held."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -8,6 +9,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -15,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from .display import kind_name, source_name, speaker_prefix, when_text
+from .memory_list_panel import MEMORY_ROLE, memory_list, row_text
 
 STATE_NAMES = {
     "active": "active",
@@ -54,12 +58,29 @@ def validity_text(memory) -> str:
     return since
 
 
+def sources_text(memory, shown: int | None = None) -> str:
+    """A fact's "From" line: how many memories said it (`shown`: how many are listed)."""
+    if memory.kind != "fact" or not memory.links:
+        return ""
+    n = len(memory.links) if shown is None else shown
+    if n == 0:
+        return "the memories that said it are no longer kept"
+    return f"{n} memor{'y' if n == 1 else 'ies'} that said it" + (" (click one to open it):" if shown else "")
+
+
+def source_meta(memory) -> str:
+    state = "" if memory.state == "active" else f" · {memory.state}"
+    return f"{when_text(memory.when)} · {kind_name(memory.kind)}{state}"
+
+
 class MemoryDetail(QFrame):
     pin_requested = Signal(str)
     unpin_requested = Signal(str)
     delete_requested = Signal(str)
     restore_requested = Signal(str)
     importance_requested = Signal(str, float)  # (id, new importance)
+    source_chosen = Signal(object)  # a fact's source memory, clicked: open it
+    memory_shown = Signal(object)  # a memory is shown now (its view reads a fact's sources then)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -83,6 +104,14 @@ class MemoryDetail(QFrame):
         holder_layout.addStretch(1)
         scroll.setWidget(holder)
 
+        self.sources = memory_list("factSources")  # a fact's sources, under its "From" row
+        self.sources.setAccessibleName("Memories this fact came from")
+        self.sources.setToolTip("The memories that said it: click one to open it")
+        self.sources.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
+        self.sources.setMaximumHeight(170)
+        self.sources.itemClicked.connect(self._source_clicked)
+        self.sources.itemActivated.connect(self._source_clicked)
+
         self.fields: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -96,6 +125,8 @@ class MemoryDetail(QFrame):
             name.setObjectName("fieldName")
             self.fields[key] = _value(f"field_{key}")
             form.addRow(name, self.fields[key])
+            if key == "sources":
+                form.addRow(self.sources)
         self.form = form
 
         self.importance = QComboBox()
@@ -137,6 +168,9 @@ class MemoryDetail(QFrame):
         self.show_memory(None)
 
     def show_memory(self, memory, reason: str = "") -> None:
+        # The same fact shown again (the list was refreshed): its sources stay until the new ones arrive.
+        keep_sources = (memory is not None and self.memory is not None and memory.id == self.memory.id
+                        and self.sources.count() > 0)
         self.memory = memory
         self.empty.setVisible(memory is None)
         self.content.setVisible(memory is not None)
@@ -150,14 +184,18 @@ class MemoryDetail(QFrame):
             "state": STATE_NAMES.get(str(memory.state), str(memory.state)),
             "kind": kind_name(memory.kind),
             "valid": validity_text(memory),
-            "sources": (f"{len(memory.links)} memor{'y' if len(memory.links) == 1 else 'ies'} that said it"
-                        if memory.kind == "fact" and memory.links else ""),
+            "sources": sources_text(memory),
             "importance": importance_text(memory),
             "recalls": f"{memory.recall_count} time{'s' if memory.recall_count != 1 else ''}"
                        + (f", last {when_text(memory.last_recalled_at)}" if memory.last_recalled_at else ""),
             "reason": reason,
             "id": memory.id,
         }
+        if keep_sources:
+            del values["sources"]
+        else:
+            self.sources.clear()
+            self.form.setRowVisible(self.sources, False)
         for key, value in values.items():
             self.fields[key].setText(value)
             self.form.setRowVisible(self.fields[key], bool(value))
@@ -170,6 +208,28 @@ class MemoryDetail(QFrame):
         nearest = min(range(len(IMPORTANCE_CHOICES)), key=lambda i: abs(IMPORTANCE_CHOICES[i][1] - memory.importance))
         self.importance.setCurrentIndex(nearest)
         self.importance.setEnabled(memory.state != "deleted" and memory.kind in ("note", "turn", "fact"))
+        self.memory_shown.emit(memory)
+
+    def show_sources(self, memories: list) -> None:
+        """The memories the fact shown came from (the view reads them in a worker), oldest first."""
+        if self.memory is None or self.memory.kind != "fact":
+            return
+        self.sources.clear()
+        for memory in sorted(memories, key=lambda m: m.when):
+            item = QListWidgetItem(row_text(memory, source_meta(memory)))
+            item.setData(MEMORY_ROLE, memory)
+            item.setToolTip(f"Open this {kind_name(memory.kind)}")
+            self.sources.addItem(item)
+        self.form.setRowVisible(self.sources, bool(memories))
+        self.fields["sources"].setText(sources_text(self.memory, len(memories)))
+        self.form.setRowVisible(self.fields["sources"], True)
+
+    def source_rows(self) -> list:
+        return [self.sources.item(i).data(MEMORY_ROLE) for i in range(self.sources.count())]
+
+    def _source_clicked(self, item) -> None:
+        if item is not None:
+            self.source_chosen.emit(item.data(MEMORY_ROLE))
 
     def _importance_chosen(self, index: int) -> None:
         if self.memory is not None:

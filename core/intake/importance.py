@@ -4,7 +4,10 @@ A small classifier over the memory's own MiniLM vector: for each kind of memory 
 codes, people, places, dates, work, money, plans, preferences, everyday details, small talk)
 the mean similarity to its three closest written examples (core/intake/importance_examples.py);
 the best kind wins when it is clear enough. On top, what the memory is: a note the user saved,
-"remember that…", the assistant's own words, a question the user asked, a short pleasantry."""
+a request to remember ("remember that…", "don't forget…", not "I remember when…"), the
+assistant's own words, a question the user asked, a short pleasantry.
+
+Measured by tests/core/intake/test_importance.py on HELD_OUT (importance_examples.py)."""
 from __future__ import annotations
 
 import re
@@ -18,14 +21,25 @@ from .importance_examples import KINDS, TRAIN
 
 TOP = 3  # examples per kind that vote
 CLEAR = 0.3  # below this similarity the kind is not clear: an everyday detail
-REMEMBER = re.compile(r"\b(?:remember(?: that)?|don'?t forget|never forget|note to self|keep in mind|important:)",
-                      re.IGNORECASE)
+# A request to remember, at the start of a sentence ("Remember that…", "Please don't forget…",
+# "Note to self:", "Mnemo, keep in mind…") or addressed to the assistant ("I want you to remember…"),
+# and never a question: "What do you remember from it?" and "I remember when…" are conversation.
+_LEAD = r"(?:(?:oh|ok(?:ay)?|and|also|so|btw|by the way|but|hey|hi|one more thing|mnemo)\b[\s,:;!.-]*)*"
+_PLEASE = r"(?:(?:please|pls|just|always)\b[\s,]*)*"
+_YOU = (r"(?:i\s+(?:want|need|would\s+like)\s+you\s+to|i[’']d\s+like\s+you\s+to"
+        r"|you\s+(?:should|must|need\s+to|have\s+to)|make\s+sure\s+(?:you|to)|(?:can|could|would|will)\s+you)"
+        r"\s+(?:please\s+)?(?:always\s+)?remember\b")
+_REMINISCE = r"(?:when|the time|the day|back when|those|how we|that (?:day|time|night|trip|summer|weekend))"
+_REQUEST = (rf"{_PLEASE}(?:remember\b(?!\s+{_REMINISCE}\b)|do\s*n[o'’]?t\s+(?:ever\s+)?forget\b|never\s+forget\b"
+            rf"|note\s+to\s+self\b|keep\s+in\s+mind\b|important\s*:|{_YOU})")
+REMEMBER = re.compile(rf"^{_LEAD}{_REQUEST}", re.IGNORECASE)
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
 CODE = re.compile(r"\b(?:code|pin|password|passcode|number|no\.|id|reference|combination|plate)\b[^.]{0,30}\d{3,}"
                   r"|\d{3,}[^.]{0,20}\b(?:code|pin|password)\b", re.IGNORECASE)
-PLEASANTRY = re.compile(r"^(?:ok(?:ay)?|k|thanks?(?: you)?(?: so much)?|ty|lol|haha+|hah|hehe|yes|yeah|yep|no|nope|"
-                        r"sure(?: thing)?|cool(?: cool)?|nice|great|wow|hmm+|hi|hey|hello|bye|good (?:morning|night|"
-                        r"evening)|see you(?: later)?|cheers|no worries|right|got it)[\s!.?,:)]*(?:thanks?)?[\s!.?]*$",
-                        re.IGNORECASE)
+PLEASANTRY = re.compile(r"^(?:(?:ok(?:ay)?|k|thanks?(?: you)?(?: so much)?|ty|lol|haha+|hah|hehe|yes|yeah|yep|no|"
+                        r"nope|sure(?: thing)?|cool|nice|great|wow|hmm+|hi|hey|hello|bye|good (?:morning|night|"
+                        r"evening)|see you(?: later)?|cheers|no worries|right|got it)\b[\s!.?,:)]*)+$",
+                        re.IGNORECASE)  # "haha ok", "ok thanks!", "cool cool": only pleasantries
 NOTE_FLOOR = 0.75  # a note the user chose to save is kept at least this well
 ASSISTANT = 0.3
 QUESTION = 0.3
@@ -75,26 +89,40 @@ class ImportanceJudge:
         return [_rules(m, kind, clarity) for m, (kind, clarity) in zip(memories, found)]
 
 
+def decide_kind(text: str, kind: str, clarity: float) -> str:
+    """The kind a text is weighed as: the classifier's (kind, clarity), overruled by what the
+    words show (a pleasantry, a code) or by too little clarity (an everyday detail)."""
+    text = text.strip()
+    if PLEASANTRY.match(text):
+        return "smalltalk"
+    if CODE.search(text):
+        return "codes"
+    return "everyday" if clarity < CLEAR else kind
+
+
 def _rules(memory: Memory, kind: str, clarity: float) -> tuple[float, str]:
     text = memory.text.strip()
     if memory.role == "assistant" or memory.source == Source.ASSISTANT:
         return ASSISTANT, "the assistant's own words (kept as conversation history)"
-    if PLEASANTRY.match(text):
-        kind, clarity = "smalltalk", 1.0
-    elif CODE.search(text):
-        kind, clarity = "codes", 1.0
-    elif clarity < CLEAR:
-        kind = "everyday"
-    importance, reason = KINDS[kind]
+    importance, reason = KINDS[decide_kind(text, kind, clarity)]
     if memory.source == Source.CHAT and memory.kind == Kind.TURN and text.endswith("?"):
         return QUESTION, "a question you asked (kept as conversation history)"
-    if REMEMBER.search(text):
+    if asks_to_remember(text):
         return 0.95, f"you asked to remember it; {reason}"
     if memory.kind == Kind.NOTE and base_source(memory.source) in ("user", "quick_capture"):
         return max(importance, NOTE_FLOOR), f"a note you saved; {reason}"
     if base_source(memory.source) == "import":
         return min(importance, 0.9), f"{reason} (imported)"
     return importance, reason
+
+
+def asks_to_remember(text: str) -> bool:
+    """A sentence of `text` asks to remember something (see REMEMBER); questions never do."""
+    for sentence in _SENTENCES.split(text):
+        sentence = sentence.strip().lstrip("-*•>\"'“‘( ").rstrip()
+        if sentence and not sentence.endswith("?") and REMEMBER.match(sentence):
+            return True
+    return False
 
 
 def level(value: str) -> float:

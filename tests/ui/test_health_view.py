@@ -20,8 +20,9 @@ SISTER = "My sister Anna lives in Lisbon"
 
 
 def strength_of(window, text: str) -> float:
-    """The note's strength in days (set from its importance when it was captured)."""
-    return next(m.strength for m in memories_of(window) if m.text == text)
+    """The note's strength in days (set from its importance when it was captured); not the
+    fact it states, which can have the same text."""
+    return next(m.strength for m in memories_of(window) if m.text == text and m.kind != "fact")
 
 
 def open_health(qtbot, window):
@@ -37,7 +38,7 @@ def texts(panel) -> list[str]:
 
 
 def state_of(window, text: str) -> str | None:
-    return next((m.state for m in memories_of(window) if m.text == text), None)
+    return next((m.state for m in memories_of(window) if m.text == text and m.kind != "fact"), None)
 
 
 def sweep(qtbot, view) -> None:
@@ -203,3 +204,35 @@ def test_memories_about_to_be_forgotten_are_offered_for_review_and_keep_all_keep
     qtbot.waitUntil(lambda: view.lists.tabText(REVIEW_TAB) == "To review (0)", timeout=5000)
     assert "Nothing of importance will be forgotten this week" in view.review.empty.text()
     assert any(m.strength > before[m.id] for m in memories_of(window))
+
+
+def test_keep_keeps_only_the_selected_memory_stronger_with_its_clock_restarted(qtbot, make_window, clock):
+    def setup(mnemo):
+        for text in (KEY, SISTER):  # the same importance: both are due at the same time
+            mnemo.set_importance(next(m.id for m in mnemo.memories() if m.text == text and m.kind == "note"), 0.85)
+
+    window = make_window(notes=[KEY, SISTER], setup=setup)
+    view = open_health(qtbot, window)
+    notes = lambda: {m.text: m for m in memories_of(window) if m.kind == "note"}
+    strength = notes()[KEY].strength
+    assert strength == notes()[SISTER].strength
+    clock.advance(days=strength * math.log(10) - 2)
+    sweep(qtbot, view)
+    qtbot.waitUntil(lambda: view.lists.tabText(REVIEW_TAB) == "To review (2)", timeout=5000)
+    click_tab(qtbot, view.lists, REVIEW_TAB)
+    assert sorted(texts(view.review)) == sorted([KEY, SISTER])
+
+    row = texts(view.review).index(SISTER)
+    click_row(qtbot, view.review.list, row)
+    assert view.review.current_memory().text == SISTER and view.review.buttons["Keep"].isEnabled()
+    before = notes()
+    click(qtbot, view.review.buttons["Keep"])
+    qtbot.waitUntil(lambda: texts(view.review) == [KEY], timeout=5000)
+    assert view.lists.tabText(REVIEW_TAB) == "To review (1)"
+    after = notes()
+    assert after[SISTER].strength > before[SISTER].strength  # stronger...
+    assert after[SISTER].reinforced_at == clock.now().timestamp()  # ...and its forgetting clock restarted
+    assert after[SISTER].state == "active"
+    assert after[KEY].strength == before[KEY].strength and after[KEY].reinforced_at == before[KEY].reinforced_at
+    assert window.statusBar().currentMessage() == f"Kept: “{SISTER}”"
+    assert any(f"{SISTER}\nkept 100%" in t for t in view.fading.row_texts())  # a fresh curve

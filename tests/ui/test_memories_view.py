@@ -105,3 +105,69 @@ def test_delete_then_undo(qtbot, make_window):
     assert not view.undo_bar.isVisible()
     assert view.current_memory().id == memory.id
     assert {m.id: m.state for m in memories_of(window)}[memory.id] == "active"
+
+
+def stored(window, memory_id: str):
+    return window.bridge.mnemo.store.get(memory_id)
+
+
+def test_the_importance_row_says_how_much_it_matters_and_why_and_the_box_changes_it(qtbot, make_window):
+    window = make_window(notes=NOTES)
+    view = open_memories(qtbot, window)
+    memory = select_text(qtbot, view, NOTES[2])
+    before = stored(window, memory.id)
+    assert before.importance_reason.startswith("a note you saved; ")
+    word = {0.2: "low", 0.5: "normal", 0.85: "high", 0.95: "highest"}[
+        min((0.2, 0.5, 0.85, 0.95), key=lambda v: abs(v - before.importance))]
+    row = view.detail.fields["importance"]
+    assert row.text() == f"{word} ({before.importance:.2f}) — {before.importance_reason}"
+    assert row.isVisible()
+    box = view.detail.importance
+    assert box.isEnabled() and box.currentText() == f"Importance: {word.capitalize()}"
+
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Home)  # the user picks "Low" with the keyboard
+    assert box.currentText() == "Importance: Low"
+    qtbot.waitUntil(lambda: stored(window, memory.id).importance == 0.2, timeout=5000)
+    after = stored(window, memory.id)
+    assert after.importance_reason == "set by you"
+    assert after.strength < before.strength  # it is kept less long now
+    qtbot.waitUntil(lambda: row.text() == "low (0.20) — set by you", timeout=5000)
+    assert view.current_memory().id == memory.id
+    assert window.statusBar().currentMessage() == "Importance changed"
+
+    qtbot.keyClick(box, Qt.Key.Key_End)  # and then "Highest"
+    qtbot.waitUntil(lambda: stored(window, memory.id).importance == 0.95, timeout=5000)
+    assert stored(window, memory.id).importance_reason == "set by you"
+    qtbot.waitUntil(lambda: row.text() == "highest (0.95) — set by you", timeout=5000)
+    assert box.currentText() == "Importance: Highest"
+
+
+def test_a_search_finds_a_forgotten_memory_and_restore_brings_it_back(qtbot, make_window, clock):
+    def setup(mnemo):
+        key = mnemo.add_note(NOTES[1]).memory
+        clock.advance(days=key.strength * 3)  # retention e^-3 = 5%: below the forgetting line
+        mnemo.sweep()
+        mnemo.add_note(NOTES[0])
+
+    window = make_window(setup=setup)
+    assert {m.text: m.state for m in memories_of(window)}[NOTES[1]] == "forgotten"
+    view = open_memories(qtbot, window)
+    view.search.setFocus()
+    qtbot.keyClicks(view.search, "flowerpot")
+    qtbot.waitUntil(lambda: not view.listing and view.count_label.text() == "1 match", timeout=5000)
+    assert texts(view) == [NOTES[1]]
+    assert "forgotten — select it to restore" in view.list.item(0).text()
+
+    memory = select_text(qtbot, view, NOTES[1])
+    detail = view.detail
+    assert detail.fields["state"].text() == "forgotten"
+    assert detail.restore_button.isVisible()
+    qtbot.mouseClick(detail.restore_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: stored(window, memory.id).state == "active", timeout=5000)
+    restored = stored(window, memory.id)
+    assert restored.reinforced_at == clock.now().timestamp()  # its forgetting clock restarted
+    qtbot.waitUntil(lambda: detail.fields["state"].text() == "active", timeout=5000)
+    assert not detail.restore_button.isVisible()
+    assert view.current_memory().id == memory.id and "forgotten" not in view.list.item(0).text()
+    assert window.statusBar().currentMessage() == "Restored"
