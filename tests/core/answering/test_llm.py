@@ -74,3 +74,49 @@ def test_the_prompt_is_the_templates_own_for_ordinary_text(smollm):
                                eos_token=llama._model.token_get_text(llama.token_eos()),
                                bos_token=llama._model.token_get_text(llama.token_bos()))(messages=messages).prompt
     assert smollm.prompt_tokens(messages) == llama.tokenize(text.encode(), add_bos=False, special=True)
+
+
+PROMPT = [{"role": "system", "content": "You are a helpful assistant. Answer the question using the notes. Be brief."},
+          {"role": "user", "content": "Notes:\n- The garage code is 4417\n\nQuestion: What is the garage code?"}]
+
+
+@pytest.mark.real
+def test_the_answer_prompts_prefix_is_kept_across_restarts_and_gives_the_same_answer(tmp_path):
+    from app.paths import default_model_path
+
+    first = LlamaModel(default_model_path(), state_dir=tmp_path / "cache")
+    said = "".join(first.stream_chat(PROMPT, max_tokens=16, keep_prefix=True))
+    saved = list((tmp_path / "cache").glob("*.prefix"))
+    assert len(saved) == 1 and saved[0].stat().st_mode & 0o077 == 0
+    prefix = first.prefix_cache.saved
+    assert 0 < len(prefix) < len(first.prompt_tokens(PROMPT))  # the static part only, not the notes
+
+    again = LlamaModel(default_model_path(), state_dir=tmp_path / "cache")  # the next start
+    again.load()
+    assert again.prefix_cache.restored == len(prefix)
+    assert list(again._llama.input_ids[: len(prefix)]) == prefix
+    assert "".join(again.stream_chat(PROMPT, max_tokens=16, keep_prefix=True)) == said
+
+    saved[0].write_bytes(b"not a state file")  # a damaged cache is dropped, never a failure
+    third = LlamaModel(default_model_path(), state_dir=tmp_path / "cache")
+    third.load()
+    assert third.prefix_cache.restored == 0
+    assert "".join(third.stream_chat(PROMPT, max_tokens=16, keep_prefix=True)) == said
+
+
+@pytest.mark.real
+def test_the_prompt_is_cut_to_the_memories_that_fit_the_models_context(tmp_path, clock, minilm):
+    from app.paths import default_model_path
+    from core.mnemo import Mnemo
+
+    model = LlamaModel(default_model_path(), overrides={"context": 512, "answer_tokens": 64})
+    mnemo = Mnemo(tmp_path / "data", clock, minilm, model)
+    try:
+        mnemo.answers.capable = lambda: True  # the whole prompt goes to the model
+        for i in range(5):
+            mnemo.add_note(f"Garage note {i}: the garage code is 44{i}7. " + "The garage is behind the bakery. " * 12)
+        answer = mnemo.ask("What is the garage code?", capture=False)
+        assert 1 <= len(answer.memories) < 5  # as many as fit in 512 tokens with room for the answer
+        assert answer.text
+    finally:
+        mnemo.close()
