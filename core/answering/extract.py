@@ -101,7 +101,15 @@ def origin(memory, now: float | None = None) -> str:
 
 
 def best(question: str, hits: list[Hit], embed, question_vector: np.ndarray | None = None) -> Quote | None:
-    """The sentence that answers, or None when none of the memories' sentences does."""
+    """The sentence that answers, or None when none of the memories' sentences does. When the
+    question names a time, a memory of that time answers if one can; the memory of the event
+    the time is measured from ("before my trip to Kyoto": the trip) does not."""
+    hits = [h for h in hits if not getattr(h, "marks_time", "")] or hits
+    timed = [h for h in hits if h.in_time]
+    if timed and len(timed) < len(hits):
+        quote = best(question, timed, embed, question_vector)
+        if quote is not None:
+            return quote
     pieces: list[tuple[Hit, str]] = []
     past = bool(_PAST.search(question))
     for hit in hits:

@@ -11,7 +11,7 @@ from ..clock import Clock
 from ..days import ago
 from ..memory.decay import DAY, DecayPolicy
 from ..memory.mirror import STATE_IDS
-from ..memory.records import RETRIEVABLE_STATES, Kind, Memory, State
+from ..memory.records import RETRIEVABLE_STATES, Kind, Memory, Source, State
 from ..memory.store import MemoryStore
 from ..text import terms
 from .embedder import Embedder
@@ -30,7 +30,11 @@ CUE_SIMILARITY = 0.3
 CUE_RANK = 10
 TIME_BOOST = 2.0  # memories from the time the question names rank this much higher
 TIME_DEPTH = 20  # ...and that many of them are looked for, even beyond the usual candidates
-EVENT_SIMILARITY = 0.45  # "before my trip to Kyoto": the trip is the memory this close to "trip to Kyoto"
+EVENT_SIMILARITY = 0.45  # "before my trip to Kyoto": the trip is the memory closest to "trip to Kyoto", if this close
+# ...and that memory only marks the window's edge: it is not what the question asks about ("What did I pack
+# before my trip?"). It takes no boost and ranks below every relevant memory inside the window (just below:
+# EVENT_BELOW of the lowest one's score); with none inside it keeps its place (it may hold the answer itself).
+EVENT_BELOW = 0.99
 CUE_WORDS = 0.6
 # A hit is relevant when it is close in meaning or shares a keyword with the query. Dense
 # search ranks every memory, so without this a nonsense query would "match" everything.
@@ -50,6 +54,7 @@ class Hit:
     retention: float = 1.0  # how well the memory is remembered now (see core/memory/decay.py)
     cued: bool = False  # forgotten, but the question named it so clearly that it came back
     in_time: str = ""  # the question's time words this memory's date falls in ("last week")
+    marks_time: str = ""  # the event whose date bounds the question's time ("before my trip to Kyoto")
     recalled: str = ""  # for a cued hit: "nearly forgotten, from 3 months ago"
     replaces: str = ""  # a newer statement brought in for an older one: "replaces what was said on 10 Feb"
     superseded: bool = False  # states a value the user has since replaced
@@ -75,6 +80,8 @@ class Hit:
             parts.append(f"replies to a turn that mentions {shown}")
         if self.in_time:
             parts.append(f"from the time the question names ({self.in_time})")
+        if self.marks_time:
+            parts.append(f"the event the question's time is measured from ({self.marks_time})")
         return "; ".join(parts) if parts else "recent memory"
 
 
@@ -200,6 +207,11 @@ class Retriever:
         fused = {row: score * (1.0 - rw + rw * kept[row]) for row, score in fused.items()}
         if inside is not None:
             fused = {row: score * (TIME_BOOST if inside[row] else 1.0) for row, score in fused.items()}
+        edge = self.store.row_of(span.anchor) if span is not None and span.anchor else None
+        if edge in fused and inside is not None:
+            within = [score for row, score in fused.items() if inside[row] and (
+                row in keyword_rank or (dense_scores or {}).get(row, 0.0) >= MIN_SIMILARITY)]
+            fused[edge] = min([fused[edge]] + [EVENT_BELOW * score for score in within])
         ordered = sorted(fused.items(), key=lambda item: -item[1])[:k]
         qset = set(query_terms)
         hits = []
@@ -220,12 +232,15 @@ class Retriever:
                     context_terms=context,
                     retention=float(kept[row]),
                     in_time=span.words if inside is not None and inside[row] else "",
+                    marks_time=span.words if row == edge else "",
                 )
             )
         return hits
 
     def time_window(self, query: str):
-        """The stretch of time the question names, if any (an event's side is looked up)."""
+        """The stretch of time the question names, if any. For the side of an event ("before my
+        trip to Kyoto", "after I moved to Leeds") the event is the memory closest in meaning to
+        it (EVENT_SIMILARITY and up) among what the user said; the window is the `anchor`'s."""
         now = self.clock.now()
         span = window(query, now)
         if span is not None:
@@ -233,12 +248,15 @@ class Retriever:
         side = event_side(query)
         if side is None:
             return None
-        found = [h for h in self.search(side.event, k=3, time_aware=False) if (h.dense_score or 0.0) >= EVENT_SIMILARITY]
+        found = [h for h in self.search(side.event, k=5, mode="dense", time_aware=False, weigh_retention=False)
+                 if (h.dense_score or 0.0) >= EVENT_SIMILARITY and _can_mark_time(h.memory)]
         if not found:
             return None
-        moment = found[0].memory.when
-        words = f"{side.side} {side.event}"
-        return Window(None, moment, words) if side.side == "before" else Window(moment, None, words)
+        event = max(found, key=lambda h: h.dense_score).memory
+        words = side.words or f"{side.side} {side.event}"
+        if side.side == "before":
+            return Window(None, event.when, words, anchor=event.id)
+        return Window(event.when, None, words, anchor=event.id)
 
     def _inside(self, span, n: int, allowed: np.ndarray) -> np.ndarray | None:
         cols = self.store.columns()
@@ -247,7 +265,11 @@ class Retriever:
         when = cols["when"]
         low = -np.inf if span.start is None else span.start
         high = np.inf if span.end is None else span.end
-        return allowed & (when >= low) & (when < high)
+        inside = allowed & (when >= low) & (when < high)
+        edge = self.store.row_of(span.anchor) if span.anchor else None
+        if edge is not None and edge < n:
+            inside[edge] = False  # the event marks the window; it is not in it
+        return inside
 
     def cued(self, query: str, k: int = 5, query_vector: np.ndarray | None = None) -> list[Hit]:
         """Forgotten memories the question cues so strongly that they come back: ranked by
@@ -298,6 +320,16 @@ class Retriever:
                                 for i in ids), dtype=bool, count=len(ids))
         self._mask_cache = (key, states, mask)
         return mask
+
+
+def _can_mark_time(memory: Memory) -> bool:
+    """An event's time is taken from what the user (or an import) said: not from the assistant's
+    words, a question asked in the chat, a lesson, the portrait or the overview."""
+    if memory.kind in (Kind.LESSON, Kind.PORTRAIT, Kind.GLOBAL_SUMMARY) or memory.role == "assistant":
+        return False
+    if memory.source == Source.ASSISTANT:
+        return False
+    return not (memory.source == Source.CHAT and memory.kind == Kind.TURN and memory.text.rstrip().endswith("?"))
 
 
 def _rank(scores: np.ndarray, depth: int, valid: np.ndarray) -> dict[int, int]:

@@ -1,3 +1,5 @@
+import pytest
+
 from core.answering import extract
 from core.memory.records import Kind, Memory
 from core.recall.retrieval import Hit
@@ -62,3 +64,24 @@ def test_an_account_number_is_not_a_price_and_a_newer_statement_wins():
     new = Hit(memory=new.memory, score=1.0, dense_score=0.6, replaces="replaces what was said on 10 Feb")
     assert extract.best("Where do I work now?", [new, old], EMBED).sentence == new.memory.text
     assert extract.best("Where did I work before?", [old], EMBED).sentence == old.memory.text
+
+
+@pytest.mark.real
+def test_a_question_about_a_time_is_answered_from_that_time_not_from_the_event_that_marks_it(tmp_path, clock,
+                                                                                           minilm):
+    from datetime import datetime, timezone
+
+    from core.mnemo import Mnemo
+    from tests.fakes import ScriptedModel
+
+    on = lambda month, day, hour=18: datetime(2026, month, day, hour, tzinfo=timezone.utc)  # noqa: E731
+    clock.set(datetime(2026, 5, 15, 10, tzinfo=timezone.utc))
+    mnemo = Mnemo(tmp_path / "data", clock, minilm, ScriptedModel())
+    try:
+        mnemo.add_note("Packed my rain jacket and the good walking shoes", at=on(4, 9))
+        mnemo.add_note("Flew to Kyoto today, the hotel is next to the station", at=on(4, 10, 9))
+        mnemo.add_note("Visited the Fushimi Inari shrine in Kyoto", at=on(4, 12))
+        answer = mnemo.ask("What did I pack before my trip to Kyoto?", capture=False)
+        assert "rain jacket" in answer.text and "Flew" not in answer.text
+    finally:
+        mnemo.close()
