@@ -159,9 +159,10 @@ def backup(mnemo, args, out) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing was changed.")
             return 1
-    safety = restore_store(data_dir, chosen, args.clock.now())
-    out({"restored": chosen.name, "previous": safety.name}) if args.json else print(
-        f"Restored {chosen.name}. The memory as it was is kept as backup {safety.name}.")
+    safety = restore_store(data_dir, chosen, args.clock.now())  # None: there was no store folder to keep
+    kept = f" The memory as it was is kept as backup {safety.name}." if safety is not None else ""
+    out({"restored": chosen.name, "previous": safety.name if safety is not None else None}) if args.json else print(
+        f"Restored {chosen.name}.{kept}")
     return 0
 
 

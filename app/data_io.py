@@ -138,4 +138,5 @@ def restore_now(data_dir: Path, name: str, clock) -> str:
     from core.memory.backup import find_backup, restore_store
 
     cancel_restore(data_dir)
-    return restore_store(Path(data_dir), find_backup(Path(data_dir), name), clock.now()).name
+    safety = restore_store(Path(data_dir), find_backup(Path(data_dir), name), clock.now())
+    return safety.name if safety is not None else ""  # "": the store folder was missing, nothing to keep

@@ -14,7 +14,8 @@
   },
   "schedule": {                             # background upkeep intervals
     "sweep_every_hours": 6, "summaries_every_minutes": 60, "overview_every_hours": 24,
-    "backup_every_hours": 24, "backups_kept": 7       # a copy of the store in DATA_DIR/backups
+    "backup_every_hours": 24, "backups_kept": 7,      # a copy of the store in DATA_DIR/backups
+    "compact_every_writes": 200             # merge the tables' files after this many writes (or on closing)
   },
   "summaries": {"use_model": "auto"}        # auto: only models of 1B weights and up write summaries
 }
@@ -41,13 +42,15 @@ class Schedule:
     overview_every_hours: float = 24.0
     backup_every_hours: float = 24.0
     backups_kept: int = 7
+    compact_every_writes: int = 200
 
     def __post_init__(self) -> None:
         for f in fields(self):
             if not getattr(self, f.name) > 0:
                 raise ValueError(f"{f.name} must be a positive number")
-        if not isinstance(self.backups_kept, int) or isinstance(self.backups_kept, bool):
-            raise ValueError("backups_kept must be a whole number")
+        for name in ("backups_kept", "compact_every_writes"):
+            if not isinstance(getattr(self, name), int) or isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be a whole number")
 
 
 @dataclass

@@ -41,7 +41,8 @@ def build_mnemo(data_dir: Path, clock: Clock, model_path: Path | None = None, wa
     return Mnemo(Path(data_dir), clock, MiniLMEmbedder(), model, policy=settings.decay,
                  summary_options=settings.summaries, sweep_every_hours=settings.schedule.sweep_every_hours,
                  backup_every_hours=settings.schedule.backup_every_hours,
-                 backups_kept=settings.schedule.backups_kept, wait=wait)
+                 backups_kept=settings.schedule.backups_kept, wait=wait,
+                 compact_every=settings.schedule.compact_every_writes)
 
 
 def switch_model(mnemo: Mnemo, path: Path) -> Path:

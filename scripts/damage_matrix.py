@@ -44,6 +44,8 @@ def build_base(folder: Path) -> Path:
     for note in NOTES:
         result = mnemo(data, "add", note)
         assert result.returncode == 0, result.stderr
+    result = mnemo(data, "decay")  # the sweep leaves its mark in the meta table (a write of its own)
+    assert result.returncode == 0, result.stderr
     result = mnemo(data, "backup", "now")
     assert result.returncode == 0, result.stderr
     return data
@@ -120,6 +122,23 @@ def _garble_ledger(store: Path) -> None:
     (store / "integrity.json").write_text("{not json")
 
 
+def _remove_store(store: Path) -> None:
+    shutil.rmtree(store)  # the data folder keeps its backups, settings and lock file
+
+
+def _unsign_changed_text(store: Path) -> None:
+    """Someone changes a note's words and empties its checksum, then makes the ledger agree."""
+    import json
+
+    import lancedb
+
+    table = lancedb.connect(str(store)).open_table("memories")
+    table.update(where="text LIKE '%Kowalski%'", values={"text": "The plumber's name is Smith!!.", "checksum": None})
+    ledger = json.loads((store / "integrity.json").read_text())
+    ledger["tables"]["memories"]["version"] = table.version
+    (store / "integrity.json").write_text(json.dumps(ledger))
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -134,13 +153,16 @@ CASES = [
     Case("memories.lance deleted", _remove("memories.lance"), False, "memories table is missing"),
     Case("history.lance deleted", _remove("history.lance"), False, "history table is missing"),
     Case("meta.lance deleted", _remove("meta.lance"), False, "meta table"),
+    Case("newest meta manifest deleted", _newest_manifest("meta"), True, "meta table went back"),
     Case("integrity.json deleted", _remove("integrity.json"), True, "integrity record"),
     Case("integrity.json garbled", _garble_ledger, True, "integrity record"),
     Case("7 bytes of a note's text changed", _change_text, True, "changed on disk"),
     Case("64 bytes of a vector changed", _flip_vector, True, "changed on disk"),
+    Case("a note's text changed and its checksum emptied", _unsign_changed_text, True, "no checksum"),
     Case("64 bytes of a memories data file scrambled", _scramble("memories"), False, "memories table"),
     Case("a memories data file truncated", _truncate("memories"), False, "memories table"),
     Case("a memories data file deleted", _delete_data_file, False, "memories.lance/data"),
+    Case("store/ deleted (backups kept)", _remove_store, False, "store folder is missing"),
 ]
 
 

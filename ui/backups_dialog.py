@@ -138,7 +138,8 @@ class BackupsDialog(QDialog):
         self.restore_button.setEnabled(False)
 
         def done(safety: str) -> None:
-            self.note = f"Restored. The damaged memory is kept as the backup {safety}."
+            self.note = (f"Restored. The damaged memory is kept as the backup {safety}." if safety else
+                         "Restored.")
             self.refresh()
         self.bridge.restore_and_reopen(name, done, self._failed)
 

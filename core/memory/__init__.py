@@ -1,7 +1,8 @@
 """The ground floor: what a memory is and where it is kept.
 
 Owns the record (`records`), the LanceDB store (`store`, with its tables and schema, the
-in-memory mirror, the history log and the import journal), the one writer thread (`writer`),
+in-memory mirror, the history log, the import journal, its opening and its compaction), its
+integrity ledger and checks (`integrity`, `check`), the one writer thread (`writer`),
 the Ebbinghaus curve (`decay`) and the store's backups (`backup`).
 
 May import: the shared primitives at the top of core (clock, errors, text, days) and nothing

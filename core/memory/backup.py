@@ -1,6 +1,10 @@
 """Backups of the memory store: a full copy of DATA_DIR/store in DATA_DIR/backups/NAME.
 Taken before any schema migration and before a restore (kept), and on a schedule (the
-newest N scheduled ones are kept)."""
+newest N scheduled ones are kept).
+
+A data folder that has held a store (it has backups, or the mark DATA_DIR/.mnemo-store
+left when its store was first opened) but has no store/ any more is not given a new,
+empty one silently: see `missing_store`."""
 from __future__ import annotations
 
 import os
@@ -13,6 +17,7 @@ from ..errors import InvalidInputError, StoreError
 from .lock import DirectoryLock
 
 BACKUPS = "backups"
+STORE_MARK = ".mnemo-store"  # "this data folder holds a memory store (in store/)"
 SCHEDULED = "scheduled"
 STAMP = "%Y%m%dT%H%M%S"
 
@@ -55,6 +60,33 @@ def copy_failure(exc: BaseException) -> str:
     first = reasons[0]
     first = first.split("] ", 1)[-1].split(":", 1)[0] if "[Errno" in first else first[:120]
     return first + (f", and {len(errors) - 1:,} more files" if len(errors) > 1 else "")
+
+
+def missing_store(data_dir: Path) -> str | None:
+    """The phrase for a store folder that is gone from a data folder that held one (None when
+    the store is there, or the folder never held one)."""
+    data_dir = Path(data_dir)
+    if (data_dir / "store").exists():
+        return None
+    kept = bool(list_backups(data_dir))
+    if not kept and not (data_dir / STORE_MARK).exists():
+        return None
+    what = "its store folder is missing, although this data folder held a memory"
+    if kept:
+        return what + " (its backups are here)"
+    return (what + f" (to begin again with an empty memory instead, delete {data_dir / STORE_MARK} and run "
+            "Mnemo again)")
+
+
+def mark_store(data_dir: Path) -> None:
+    """Leave the mark that this data folder holds a store (once; a failure is no harm)."""
+    mark = Path(data_dir) / STORE_MARK
+    if not mark.exists():
+        try:
+            mark.write_text("Mnemo keeps its memory in store/ beside this file; without it, Mnemo will not start "
+                            "an empty one in its place.\n", encoding="utf-8")
+        except OSError:
+            pass
 
 
 def newest_good_backup(data_dir: Path, dim: int = 384) -> str | None:
@@ -100,9 +132,10 @@ def prune(data_dir: Path, keep: int, label: str = SCHEDULED) -> list[Path]:
     return [b.path for b in old]
 
 
-def restore_store(data_dir: Path, backup: Backup, at: datetime) -> Path:
+def restore_store(data_dir: Path, backup: Backup, at: datetime) -> Path | None:
     """Put `backup` in place of the current store (which is first backed up itself, so a
-    restore can be undone). Refused while Mnemo has the store open. Returns the safety backup."""
+    restore can be undone). Refused while Mnemo has the store open. Returns the safety backup
+    (None when there was no store to keep: its folder was missing)."""
     data_dir = Path(data_dir)
     busy = (f"The memory in {data_dir} is open in Mnemo; quit the app (and any running command) "
             "before restoring a backup.")
@@ -110,8 +143,9 @@ def restore_store(data_dir: Path, backup: Backup, at: datetime) -> Path:
         return _restore(data_dir, backup, at)
 
 
-def _restore(data_dir: Path, backup: Backup, at: datetime) -> Path:
-    safety = backup_store(data_dir, "before-restore", at)
+def _restore(data_dir: Path, backup: Backup, at: datetime) -> Path | None:
+    present = (data_dir / "store").exists()
+    safety = backup_store(data_dir, "before-restore", at) if present else None
     staging = data_dir / ".store-restoring"
     shutil.rmtree(staging, ignore_errors=True)
     try:
@@ -121,7 +155,8 @@ def _restore(data_dir: Path, backup: Backup, at: datetime) -> Path:
         raise StoreError(f"Could not copy the backup ({exc.strerror or exc}); the memory was not changed.") from exc
     old = data_dir / ".store-replaced"
     shutil.rmtree(old, ignore_errors=True)
-    os.replace(data_dir / "store", old)
+    if present:
+        os.replace(data_dir / "store", old)
     os.replace(staging, data_dir / "store")
     shutil.rmtree(old, ignore_errors=True)
     return safety

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from .integrity import DamageFound, Ledger, compare
-from .schema import SCHEMA_VERSION
+from .schema import HISTORY, MEMORIES, SCHEMA_VERSION
 from .tables import Tables, file_problem
 
 log = logging.getLogger(__name__)
@@ -34,11 +34,10 @@ def inspect(db_dir: Path, dim: int = 384) -> list[str]:
         actual = tables.states(history_rows=None if tables.history is not None else 0)
         if state is not None:
             problems += compare(state, actual)
-        elif version >= SCHEMA_VERSION and not problems and any(t.rows for t in actual.values()):
+        elif version >= SCHEMA_VERSION and not problems and holds_records(actual):
             problems.append("its integrity record (integrity.json) is missing")
-        _, _, broken = tables.read_memories()
-        if broken:
-            problems.append(damaged_rows(broken))
+        _, _, broken, unsigned = tables.read_memories()
+        problems += record_problems(broken, unsigned)
         for name, table in (("history", tables.history), ("meta", tables.meta)):
             try:
                 if table is not None:
@@ -53,8 +52,28 @@ def inspect(db_dir: Path, dim: int = 384) -> list[str]:
     return problems
 
 
+def holds_records(states: dict) -> bool:
+    """Has anything been saved in these tables (the meta table of a new store has its schema version)?"""
+    return any(states[name].rows for name in (MEMORIES, HISTORY) if name in states)
+
+
+def record_problems(broken: list[str], unsigned: list[str]) -> list[str]:
+    """Phrases for the records left out by `Tables.read_memories`."""
+    problems = [damaged_rows(broken)] if broken else []
+    if unsigned:
+        one = len(unsigned) == 1
+        problems.append(f"{len(unsigned):,} {'memory has' if one else 'memories have'} no checksum, although every "
+                        f"record of this version carries one ({'it' if one else 'they'} may have been changed on "
+                        f"disk): {_shown(unsigned)}")
+    return problems
+
+
+def _shown(ids: list[str]) -> str:
+    return ", ".join(i[:8] for i in ids[:3]) + (" …" if len(ids) > 3 else "")
+
+
 def damaged_rows(ids: list[str]) -> str:
-    shown = ", ".join(i[:8] for i in ids[:3]) + (" …" if len(ids) > 3 else "")
+    shown = _shown(ids)
     one = len(ids) == 1
     return (f"{len(ids):,} {'memory was' if one else 'memories were'} changed on disk ({'its' if one else 'their'} "
             f"checksum does not match, or {'its' if one else 'their'} vector is impossible): {shown}")

@@ -6,7 +6,8 @@ A larger S means a slower fade: after S days an unreinforced memory keeps 37%.
 (MemoryBank's public code writes `exp(-t / 5*S)`, which Python reads as `exp(-(t/5)*S)`, so
 stronger memories would fade faster there; tests/core/memory/test_decay.py pins the right way.)
 
-- Initial strength comes from importance (0..1): S0 = min_days + importance * (max_days - min_days).
+- Initial strength comes from importance (0..1), log-linearly: S0 = min_days * (max_days / min_days) ** importance
+  (see `DecayPolicy.initial_strength`: small talk about 2 days, a saved note 141, health 525).
 - Each recall into an answer resets Δt to 0 and grows S by the spacing effect:
   S <- S * (1 + (recall_growth - 1) * (1 - R)), R being the retention at the moment of recall.
   Recalling a half-forgotten memory strengthens it most; ten recalls in one conversation

@@ -3,11 +3,12 @@
 - Every record carries a checksum of its content and its vector (`record_checksum`, in the
   `checksum` column); vectors must be finite and of unit length (`bad_vectors`).
 - The ledger (DATA_DIR/store/integrity.json) records what the store must contain: the
-  version and row count of the memories and history tables after the last acknowledged
+  version and row count of the memories, history and meta tables after the last acknowledged
   write. Before each write it is marked `pending` with the versions from before, so a write
   cut short (a crash, a full disk) is rolled back as a whole on the next open, and a table
   that went back in time (a deleted manifest), lost rows or vanished is noticed instead of
-  being served, or written over, silently.
+  being served, or written over, silently. While a compaction drops old versions it is
+  marked `compacting` (core/memory/compaction.py).
 
 Checksums guard against damage, not against someone who rewrites the files on purpose
 (they could recompute them); that is what encryption at rest is for."""
@@ -94,6 +95,7 @@ class LedgerState:
     writes: int = 0
     compacted: int = 0  # `writes` when the tables were last compacted
     closed: bool = True  # False while a Mnemo has the store open: still False on open = it crashed
+    compacting: bool = False  # old versions are being dropped: a newer version with the same rows is no damage
 
 
 class Ledger:
@@ -119,7 +121,7 @@ class Ledger:
         pending = data.get("pending")
         self.state = LedgerState(tables, {k: int(v) for k, v in pending.items()} if pending else None,
                                  int(data.get("writes", 0)), int(data.get("compacted", 0)),
-                                 bool(data.get("closed", True)))
+                                 bool(data.get("closed", True)), bool(data.get("compacting", False)))
         return self.state
 
     def begin(self, versions: dict[str, int]) -> None:
@@ -129,17 +131,23 @@ class Ledger:
         self.state = state
         self._save()
 
-    def commit(self, tables: dict[str, TableState]) -> None:
-        """The write is done (or nothing was written): the tables as they are now."""
+    def commit(self, tables: dict[str, TableState], compacted: bool = False, count: bool = True) -> None:
+        """The write is done (or nothing was written): the tables as they are now.
+        `compacted`: it was a compaction (its old versions are gone now); `count`: a write
+        that added table versions (an open that only looked does not)."""
         state = self.state or LedgerState()
         state.tables = dict(tables)
         state.pending = None
-        state.writes += 1
+        state.compacting = False
+        state.writes += int(count)
+        if compacted:
+            state.compacted = state.writes
         self.state = state
         self._save()
 
-    def compacted(self) -> None:
-        self.state.compacted = self.state.writes
+    def dropping_old_versions(self) -> None:
+        """A compaction's files are merged and committed; its old versions are being dropped."""
+        self.state.compacting = True
         self._save()
 
     def set_closed(self, closed: bool) -> None:
@@ -151,7 +159,7 @@ class Ledger:
         state = self.state
         data = {"format": LEDGER_FORMAT, "tables": {k: v.as_json() for k, v in state.tables.items()},
                 "pending": state.pending, "writes": state.writes, "compacted": state.compacted,
-                "closed": state.closed}
+                "closed": state.closed, "compacting": state.compacting}
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".integrity-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -179,7 +187,7 @@ def compare(recorded: LedgerState, actual: dict[str, TableState]) -> list[str]:
             lost = want.version - have.version
             problems.append(f"the {name} table went back to an older version: {lost} saved "
                             f"{'change is' if lost == 1 else 'changes are'} missing")
-        elif have.version > want.version:
+        elif have.version > want.version and not (recorded.compacting and have.rows == want.rows):
             problems.append(f"the {name} table was changed outside Mnemo (version {have.version}, "
                             f"{want.version} expected)")
         elif have.rows != want.rows:

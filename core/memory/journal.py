@@ -40,6 +40,10 @@ class ImportJournal:
         except Exception as exc:  # the journal stays: the next open undoes it
             log.error("could not undo an unfinished import now (%s); it is undone when the store opens next", exc)
 
+    def pending(self) -> bool:
+        """Is an import's mark still there (it did not finish)?"""
+        return bool(self.tables.meta_value(PENDING_IMPORT))
+
     def recover(self) -> bool:
         """On open: an import that did not finish (the process was killed half-way) is undone.
         True when there was one."""

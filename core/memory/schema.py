@@ -12,6 +12,7 @@ from .integrity import CHECKED_FIELDS, record_checksum
 from .records import Memory
 
 SCHEMA_VERSION = 3
+CHECKSUMS_SINCE = 3  # from this schema version on every record carries its checksum
 MEMORIES = "memories"
 HISTORY = "history"
 META = "meta"

@@ -18,26 +18,27 @@ import pyarrow as pa
 
 from ..clock import Clock
 from ..errors import MnemoError, NotFoundError, StoreDamagedError, StoreError
-from .backup import backup_store, finish_interrupted_restore, newest_good_backup
-from .check import damage_message, damaged_rows, inspect, unreadable
+from .backup import backup_store, finish_interrupted_restore, mark_store, missing_store, newest_good_backup
+from .check import damage_message, inspect, unreadable
+from .compaction import COMPACT_EVERY, Compaction
 from .history import HistoryLog
-from .integrity import DamageFound, Ledger, compare
+from .integrity import DamageFound, Ledger
 from .journal import PENDING_IMPORT, Cancelled, ImportJournal
 from .lock import LOCK_FILE, DirectoryLock, in_use
 from .mirror import STATE_CODES, Mirror
+from .opening import StoreOpening
 from .records import HistoryEntry, Memory
 from .schema import SCHEMA_VERSION, to_row
 from .tables import Tables
-from .writer import SerialWriter
+from .writer import SerialWriter, disk_full, write_failure
 from .writes import RecordWrites
 
-__all__ = ["Cancelled", "LOCK_FILE", "MemoryStore", "PENDING_IMPORT", "STATE_CODES"]
+__all__ = ["COMPACT_EVERY", "Cancelled", "LOCK_FILE", "MemoryStore", "PENDING_IMPORT", "STATE_CODES"]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-COMPACT_EVERY = 200  # writes between compactions (each write leaves a table version and a small file)
 
 
-class MemoryStore(RecordWrites):
+class MemoryStore(StoreOpening, Compaction, RecordWrites):
     """Open with `MemoryStore.open(data_dir, clock, dim)`; close with `close()`."""
 
     def __init__(self, data_dir: Path, clock: Clock, dim: int):
@@ -54,12 +55,16 @@ class MemoryStore(RecordWrites):
         self.last_backup: Path | None = None  # the backup taken by a migration on open
         self.damage: list[str] = []  # what is wrong with the store (it is read-only while not empty)
         self._damage_text = ""
+        self._in_transaction = False
 
     # ---------------------------------------------------------------- opening
     @classmethod
-    def open(cls, data_dir: Path, clock: Clock, dim: int = 384, wait: float = 0.5) -> "MemoryStore":
-        """`wait`: seconds to wait for another Mnemo to let go of the data directory."""
+    def open(cls, data_dir: Path, clock: Clock, dim: int = 384, wait: float = 0.5,
+             compact_every: int = COMPACT_EVERY) -> "MemoryStore":
+        """`wait`: seconds to wait for another Mnemo to let go of the data directory;
+        `compact_every`: writes between compactions (core/memory/compaction.py)."""
         store = cls(data_dir, clock, dim)
+        store.compact_every = compact_every
         store._open(wait)
         return store
 
@@ -71,8 +76,12 @@ class MemoryStore(RecordWrites):
         self._dir_lock = DirectoryLock(self.data_dir, timeout=wait).acquire(in_use(self.data_dir))
         try:
             finish_interrupted_restore(self.data_dir)
+            missing = missing_store(self.data_dir)
+            if missing:  # never a new, empty store in place of one that is gone
+                raise self._damaged([missing], fatal=True)
             self._tables.db_dir.mkdir(exist_ok=True, mode=0o700)
             self._open_tables()
+            mark_store(self.data_dir)
         except BaseException:
             self._release_lock()
             raise
@@ -85,73 +94,11 @@ class MemoryStore(RecordWrites):
         except (StoreError, Cancelled):
             raise
         except Exception as exc:  # lance raises OSError/ValueError/RuntimeError with its own internals
-            if _disk_full(exc):
+            if disk_full(exc):
                 raise StoreError(f"The disk is full: Mnemo cannot open the memory in {self.data_dir} until some "
                                  "space is freed. Nothing was changed.") from None
             log.debug("opening the store failed", exc_info=True)
             raise self._damaged([unreadable(self._tables.db_dir, exc)], fatal=True) from None
-
-    def _verify_and_load(self) -> None:
-        try:
-            recorded = self._ledger.load()
-        except (ValueError, KeyError, TypeError):
-            recorded = None
-            self.damage.append("its integrity record (integrity.json) cannot be read")
-        version, fresh = self._tables.open(has_ledger=self._ledger.exists())
-        self._history = HistoryLog(self._tables.history)
-        legacy = version < SCHEMA_VERSION
-        actual = self._tables.states()
-        if recorded is not None:
-            self.damage += compare(recorded, actual)
-        elif not legacy and not fresh and not self.damage and any(t.rows for t in actual.values()):
-            self.damage.append("its integrity record (integrity.json) is missing")
-        rolled_back = False
-        if not self.damage:
-            if recorded is not None and recorded.pending is not None:
-                log.info("rolling back a write that did not finish (tables back to %s)", recorded.pending)
-                self._tables.roll_back(recorded.pending)
-                rolled_back = True
-            rolled_back = self._journal.recover() or rolled_back
-            if legacy:
-                self._migrate(version)
-        records, vectors, broken = self._tables.read_memories()
-        if broken:
-            self.damage.append(damaged_rows(broken))
-        self._mirror.load(records, vectors)
-        self._history.rows = self._tables.history.count_rows()
-        if not self.damage:
-            if rolled_back:  # what the unfinished write left on disk goes with the old versions
-                for table in (self._tables.memories, self._tables.history):
-                    self._tables.compact(table)
-            try:
-                self._ledger.commit(self._tables.states(self._history.rows, len(self._mirror.ids)))
-            except OSError as exc:
-                if not _disk_full(exc):
-                    raise
-                log.warning("the disk is full: the store is open, and each write will say so")
-            if recorded is not None and not recorded.closed:
-                # the last Mnemo did not close it (a crash, a kill): read everything back before going on
-                log.info("the store was not closed cleanly; checking it whole")
-                self.damage = inspect(self._tables.db_dir, self.dim)
-        if self.damage:
-            self.mark_damaged(self.damage)
-            log.info("%s", self._damage_text)
-        else:
-            try:
-                self._ledger.set_closed(False)
-            except OSError as exc:
-                if not _disk_full(exc):
-                    raise
-
-    def _migrate(self, version: int) -> None:
-        """Upgrade an older store in place, after copying it to backups/."""
-        from .decay import DecayPolicy
-
-        self.last_backup = backup_store(self.data_dir, f"before-schema-v{SCHEMA_VERSION}", self.clock.now())
-        policy = DecayPolicy()
-        ratio = policy.max_strength_days / policy.min_strength_days
-        strength_sql = f"{policy.min_strength_days} * power({ratio}, importance)"  # DecayPolicy.initial_strength
-        self._tables.migrate(version, strength_sql, self.clock.now().timestamp())
 
     def _damaged(self, problems: list[str], fatal: bool) -> StoreDamagedError:
         good = newest_good_backup(self.data_dir, self.dim)
@@ -173,6 +120,8 @@ class MemoryStore(RecordWrites):
         return self._damage_text
 
     def close(self) -> None:
+        if not self._writer.closed and self._ledger.state is not None and not self.damage:
+            self._compact_on_close()
         if not self._writer.closed and self._ledger.state is not None and not self.damage:
             try:
                 self._writer.run(lambda: self._ledger.set_closed(True))
@@ -203,8 +152,8 @@ class MemoryStore(RecordWrites):
         return self._tables.meta_value(key, default)
 
     def set_meta(self, key: str, value: str) -> None:
-        self._refuse_if_damaged()
-        self._writer.run(lambda: self._tables.set_meta(key, value))
+        """Keep a mark (the last sweep, a watermark...) in the meta table, as one write."""
+        self._write(lambda: self._tables.set_meta(key, value), "the store's bookkeeping")
 
     def get(self, memory_id: str) -> Memory:
         record = self._mirror.records.get(memory_id)
@@ -286,20 +235,6 @@ class MemoryStore(RecordWrites):
 
         return repair(self)
 
-    def compact(self) -> None:
-        """Merge the tables' small files and drop their old versions (what a purge deleted
-        leaves the disk with them, and every write adds a version). Runs as one write."""
-        def write() -> None:
-            for table in (self._tables.memories, self._tables.history, self._tables.meta):
-                self._tables.compact(table)
-        self._write(write, "the compaction")
-        self._writer.run(self._ledger.compacted)
-
-    def compaction_due(self, every_writes: int = COMPACT_EVERY) -> bool:
-        """Have enough writes piled up versions and small files since the last compaction?"""
-        state = self._ledger.state
-        return not self.damage and state is not None and state.writes - state.compacted >= every_writes
-
     # ---------------------------------------------------------------- one write at a time
     def _write(self, fn: Callable[[], T], what: str) -> T:
         """Run `fn` on the writer thread as one unit (see the module docstring)."""
@@ -308,6 +243,15 @@ class MemoryStore(RecordWrites):
 
     def _transaction(self, fn: Callable[[], T], what: str) -> T:
         self._refuse_if_damaged()
+        if self._in_transaction:  # a write within a write: part of the outer unit
+            return fn()
+        self._in_transaction = True
+        try:
+            return self._unit(fn, what)
+        finally:
+            self._in_transaction = False
+
+    def _unit(self, fn: Callable[[], T], what: str) -> T:
         before = self._tables.versions()
         rows = self._history.rows
         try:
@@ -368,17 +312,3 @@ class MemoryStore(RecordWrites):
     @_columns_cache.setter
     def _columns_cache(self, value) -> None:
         self._mirror.columns_cache = value
-
-
-def _disk_full(exc: BaseException) -> bool:
-    text = str(exc)
-    return getattr(exc, "errno", None) == 28 or "No space left" in text or "[Errno 28]" in text
-
-
-def write_failure(what: str, exc: BaseException) -> str:
-    """The sentence for a write the disk or the files refused (nothing was changed)."""
-    if _disk_full(exc):
-        return (f"The disk is full: {what} was not saved, and nothing was changed. Free some disk space and "
-                "try again.")
-    reason = getattr(exc, "strerror", None) or "the store's files refused the write"
-    return f"{what[0].upper() + what[1:]} could not be saved ({reason}); nothing was changed."

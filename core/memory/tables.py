@@ -15,6 +15,7 @@ from ..errors import StoreError, StoreVersionError
 from .integrity import DamageFound, TableState, bad_vectors, record_checksums
 from .records import Memory
 from .schema import (
+    CHECKSUMS_SINCE,
     HISTORY,
     HISTORY_SCHEMA,
     MEMORIES,
@@ -28,6 +29,7 @@ from .schema import (
 )
 
 log = logging.getLogger(__name__)
+KEEP_VERSIONS = timedelta(days=36500)  # "drop the versions older than a century": none
 
 
 class Tables:
@@ -38,6 +40,7 @@ class Tables:
         self.memories = None
         self.history = None
         self.meta = None
+        self.schema_version = SCHEMA_VERSION  # of the tables as they are (older until migrated)
 
     def open(self, has_ledger: bool, create: bool = True) -> tuple[int, bool]:
         """Connect and open the three tables; returns (schema version found, fresh). A new
@@ -55,6 +58,7 @@ class Tables:
             raise DamageFound(["the meta table (it holds the schema version) is missing"], fatal=True)
         self.meta = self._open_or_create(META, META_SCHEMA, existing)
         version = self._check_version(fresh)
+        self.schema_version = version
         legacy = version < SCHEMA_VERSION
         for name in (MEMORIES, HISTORY):
             if name not in existing and not (fresh or legacy):
@@ -77,6 +81,11 @@ class Tables:
             return self.db.open_table(name)
         return self.db.create_table(name, schema=schema)
 
+    def reread_version(self) -> int:
+        """The schema version in the meta table now (after a rollback took it back, say)."""
+        self.schema_version = self._check_version(fresh=False)
+        return self.schema_version
+
     def _check_version(self, fresh: bool) -> int:
         meta = {r["key"]: r["value"] for r in self.meta.to_arrow().to_pylist()}
         if "schema_version" not in meta:
@@ -95,19 +104,22 @@ class Tables:
         return version
 
     def states(self, history_rows: int | None = None, memory_rows: int | None = None) -> dict[str, TableState]:
-        """The memories and history tables' versions and row counts now (counted when not given)."""
+        """The tables' versions and row counts now (counted when not given)."""
         history = (TableState(self.history.version, self.history.count_rows() if history_rows is None else history_rows)
                    if self.history is not None else TableState(0, 0))
         return {MEMORIES: TableState(self.memories.version,
                                      self.memories.count_rows() if memory_rows is None else memory_rows),
-                HISTORY: history}
+                HISTORY: history, META: TableState(self.meta.version, self.meta.count_rows())}
+
+    def all(self) -> list:
+        return [self.memories, self.history, self.meta]
 
     def versions(self) -> dict[str, int]:
-        return {MEMORIES: self.memories.version, HISTORY: self.history.version}
+        return {MEMORIES: self.memories.version, HISTORY: self.history.version, META: self.meta.version}
 
     def roll_back(self, versions: dict[str, int]) -> None:
-        """Put the memories and history tables back to these versions (as new versions)."""
-        for name, table in ((MEMORIES, self.memories), (HISTORY, self.history)):
+        """Put the tables back to these versions (as new versions)."""
+        for name, table in ((MEMORIES, self.memories), (HISTORY, self.history), (META, self.meta)):
             want = versions.get(name)
             if want is not None and table.version != want:
                 table.restore(want)
@@ -116,11 +128,14 @@ class Tables:
         """Upgrade an older store in place (the caller has backed it up)."""
         migrate(self.memories, version, strength_sql, now)
         self.meta.update(where="key = 'schema_version'", values={"value": str(SCHEMA_VERSION)})
+        self.schema_version = SCHEMA_VERSION
 
     # ---------------------------------------------------------------- reading everything
-    def read_memories(self) -> tuple[list[Memory], np.ndarray, list[str]]:
+    def read_memories(self) -> tuple[list[Memory], np.ndarray, list[str], list[str]]:
         """Every sound record in table order (without vectors), their vectors as one matrix,
-        and the ids of the records left out because their checksum or vector is wrong."""
+        the ids of the records left out because their checksum or vector is wrong, and of
+        those left out because they have no checksum although their schema version has one
+        (before the migration to it, records have none)."""
         try:
             table = self.memories.to_arrow()
         except Exception as exc:  # lance's decoders: name the table, not the library's source file
@@ -134,14 +149,17 @@ class Tables:
         sums = table.column("checksum").to_pylist() if "checksum" in table.schema.names else [None] * n
         bad = bad_vectors(vectors)
         expected = record_checksums(columns, vectors) if n else []
-        good, broken = [], []
+        signed = self.schema_version >= CHECKSUMS_SINCE
+        good, broken, unsigned = [], [], []
         for i in range(n):
-            if bad[i] or (sums[i] is not None and sums[i] != expected[i]):
+            if not sums[i] and signed:
+                unsigned.append(columns["id"][i])
+            elif bad[i] or (sums[i] and sums[i] != expected[i]):
                 broken.append(columns["id"][i])
             else:
                 good.append(i)
         records = [from_columns(columns, i) for i in good]
-        return records, vectors[good] if broken else vectors, broken
+        return records, vectors[good] if len(good) < n else vectors, broken, unsigned
 
     # ---------------------------------------------------------------- meta
     def meta_value(self, key: str, default: str | None = None) -> str | None:
@@ -158,12 +176,26 @@ class Tables:
 
     # ---------------------------------------------------------------- housekeeping
     def compact(self, table) -> None:
-        """Drop the table versions older than this write, so deleted rows leave the disk."""
+        """Merge the table's small files and drop its older versions, so deleted rows leave the
+        disk, in one go (a backup's tables; the live store compacts in two steps, see
+        core/memory/compaction.py)."""
+        self._optimize(table, timedelta(0))
+
+    def merge_files(self, table) -> None:
+        """Merge the table's small files into a new version; the older versions stay."""
+        self._optimize(table, KEEP_VERSIONS)
+
+    def drop_old_versions(self, table) -> None:
+        """Delete every version but the newest, with the files only they used."""
+        self._optimize(table, timedelta(0))
+
+    @staticmethod
+    def _optimize(table, older_than: timedelta) -> None:
         try:
             with warnings.catch_warnings():  # "other readers of old versions will fail": one process writes here
                 warnings.simplefilter("ignore", UserWarning)
-                table.optimize(cleanup_older_than=timedelta(0), delete_unverified=True)
-        except Exception as exc:  # the purge itself is done; the space is reclaimed next time
+                table.optimize(cleanup_older_than=older_than, delete_unverified=older_than == timedelta(0))
+        except Exception as exc:  # the write itself is done; the space is reclaimed next time
             log.warning("could not compact %s: %s", table.name, exc)
 
 

@@ -38,3 +38,17 @@ class SerialWriter:
         if not self._closed:
             self._closed = True
             self._pool.shutdown(wait=True)
+
+
+def disk_full(exc: BaseException) -> bool:
+    text = str(exc)
+    return getattr(exc, "errno", None) == 28 or "No space left" in text or "[Errno 28]" in text
+
+
+def write_failure(what: str, exc: BaseException) -> str:
+    """The sentence for a write the disk or the files refused (nothing was changed)."""
+    if disk_full(exc):
+        return (f"The disk is full: {what} was not saved, and nothing was changed. Free some disk space and "
+                "try again.")
+    reason = getattr(exc, "strerror", None) or "the store's files refused the write"
+    return f"{what[0].upper() + what[1:]} could not be saved ({reason}); nothing was changed."

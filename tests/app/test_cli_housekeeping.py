@@ -96,3 +96,34 @@ def test_a_busy_store_can_be_waited_for(tmp_path):
     assert waited.returncode == 0, waited.stderr
     assert time.monotonic() - started >= 1  # it waited for the other process to let go
     holder.wait(timeout=30)
+
+
+def _piled(store: Path) -> dict[str, tuple[int, int]]:
+    """Each table's versions and data files on disk."""
+    return {t: (len(list((store / f"{t}.lance" / "_versions").glob("*.manifest"))),
+                len(list((store / f"{t}.lance" / "data").glob("*.lance")))) for t in ("memories", "history", "meta")}
+
+
+def test_an_import_leaves_the_tables_compacted(tmp_path, capsys):
+    d = tmp_path / "data"
+    chats = tmp_path / "chats.jsonl"
+    chats.write_text("".join(json.dumps({"conversation": f"c{i // 10}", "role": "user",
+                                         "content": f"imported line {i}"}) + "\n" for i in range(120)))
+    code, out, err = run(capsys, "--data-dir", str(d), "import", str(chats), "--json")
+    assert code == 0 and json.loads(out)["imported"] == 120, err
+    assert all(versions <= 2 and files <= 2 for versions, files in _piled(d / "store").values()), _piled(d / "store")
+    code, out, _ = run(capsys, "--data-dir", str(d), "check", "--json")
+    assert code == 0 and json.loads(out)["sound"] is True
+
+
+def test_single_adds_from_the_command_line_do_not_pile_up_versions(tmp_path, capsys):
+    d = tmp_path / "data"
+    d.mkdir(mode=0o700)
+    (d / "settings.json").write_text(json.dumps({"schedule": {"compact_every_writes": 4}}))
+    for i in range(12):  # a person noting things from the terminal, one command each
+        assert run(capsys, "--data-dir", str(d), "add", f"Note {i}: the spare key is under pot {i}")[0] == 0
+        piled = _piled(d / "store")
+        assert all(versions <= 6 and files <= 6 for versions, files in piled.values()), (i, piled)
+    code, out, _ = run(capsys, "--data-dir", str(d), "check", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["sound"] is True and report["memories"] >= 12

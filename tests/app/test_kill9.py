@@ -118,3 +118,58 @@ def test_an_import_killed_at_any_moment_is_all_or_nothing(tmp_path):
 
 def _bytes(folder) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def mnemo_check(data) -> dict:
+    """`mnemo check --json` in a process of its own, as a person would run it after a crash."""
+    result = subprocess.run([sys.executable, "-m", "app.cli", "--data-dir", str(data), "check", "--json"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300,
+                            env={k: v for k, v in os.environ.items() if not k.startswith("MNEMO_")})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def kill_when_paused(*args) -> list[str]:
+    proc = start(*args)
+    lines = read_until(proc, lambda line, seen: line in ("PAUSED", "DONE", "OPENED"))
+    assert lines[-1] == "PAUSED", f"the child never reached the pause point: {lines[-3:]}"
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    return [i for line in lines if line.startswith("ACK ") for i in line.split()[1:]]
+
+
+@pytest.mark.parametrize("point", ["merge", "drop"])
+def test_a_compaction_killed_half_way_leaves_a_store_that_opens_whole(tmp_path, point):
+    """merge: the files were merged, the old versions are still there; drop: the old versions
+    are gone. Either way the ledger names versions that exist."""
+    data = tmp_path / "d"
+    acked = kill_when_paused(data, "compact", point)
+    assert len(acked) == 6
+    report = mnemo_check(data)  # the first open after the crash, then the check
+    assert report["sound"] is True, report
+    mnemo = reopen(data)
+    try:
+        assert set(acked) <= {m.id for m in mnemo.store.all()} and not mnemo.store.damage
+        assert mnemo.store.check() == []
+        mnemo.add_note("written after the crash")
+    finally:
+        mnemo.close()
+
+
+@pytest.mark.parametrize("point", ["merge", "drop"])
+def test_a_recovery_killed_in_its_compaction_is_recovered_again(tmp_path, point):
+    data = tmp_path / "d"
+    acked = kill_when_paused(data, "pending")  # killed inside a write: its memory row is on disk
+    import lancedb
+
+    assert lancedb.connect(str(data / "store")).open_table("memories").count_rows() == 7
+    kill_when_paused(data, "recover", point)  # the next open rolls it back, and is killed compacting
+    report = mnemo_check(data)
+    assert report["sound"] is True, report
+    mnemo = reopen(data)
+    try:
+        assert {m.id for m in mnemo.store.all() if m.kind == "note"} == set(acked)
+        assert "a note that is never acknowledged" not in {m.text for m in mnemo.store.all()}
+        assert mnemo.store.check() == [] and not mnemo.store.damage
+    finally:
+        mnemo.close()

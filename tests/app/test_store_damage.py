@@ -62,3 +62,20 @@ def test_a_sound_store_checks_clean_and_a_repaired_one_takes_writes_again(base, 
     assert {m["id"]: m["text"] for m in listed if m["text"] != "Written after the repair"} == kept
     history = damage_matrix.mnemo(data, "check")
     assert history.returncode == 0 and "sound" in history.stdout
+
+
+def test_a_missing_store_folder_is_restored_from_the_backup_the_message_names(base, tmp_path):
+    import re
+    import shutil
+
+    data = tmp_path / "gone"
+    shutil.copytree(base, data)
+    shutil.rmtree(data / "store")
+    refused = damage_matrix.mnemo(data, "list")
+    assert refused.returncode == 1 and "store folder is missing" in refused.stderr
+    assert not (data / "store").exists()
+    name = re.search(r"mnemo backup restore (\S+)`", refused.stderr).group(1)
+    restored = damage_matrix.mnemo(data, "backup", "restore", name, "--yes")
+    assert restored.returncode == 0 and f"Restored {name}." in restored.stdout, restored.stderr
+    listed = json.loads(damage_matrix.mnemo(data, "list", "--json").stdout)
+    assert any("Kowalski" in m["text"] for m in listed) and len(listed) == 6

@@ -61,3 +61,47 @@ def test_a_restore_cut_short_between_its_renames_is_finished_on_open(tmp_path, c
     m = open_mnemo(d, clock)
     assert [x.text for x in m.store.all()] == ["kept"]
     m.close()
+
+
+def test_a_missing_store_folder_with_backups_is_refused_and_the_backup_restores(tmp_path, clock):
+    import shutil
+
+    from core.errors import StoreDamagedError
+
+    d = tmp_path / "d"
+    m = open_mnemo(d, clock)
+    m.add_note("kept in the backup")
+    taken = m.backup("manual")
+    m.close()
+    shutil.rmtree(d / "store")  # settings, the lock file and the backups stay
+    with pytest.raises(StoreDamagedError) as refused:
+        open_mnemo(d, clock)
+    message = str(refused.value)
+    assert "store folder is missing" in message and f"mnemo backup restore {taken.name}" in message
+    assert not (d / "store").exists(), "an empty store was made in place of the missing one"
+    assert restore_store(d, find_backup(d, taken.name), clock.now()) is None  # nothing there to keep
+    m = open_mnemo(d, clock)
+    assert [x.text for x in m.store.all()] == ["kept in the backup"]
+    m.close()
+
+
+def test_a_missing_store_folder_without_backups_is_refused_until_the_mark_goes(tmp_path, clock):
+    import shutil
+
+    from core.errors import StoreDamagedError
+    from core.memory.backup import STORE_MARK
+
+    d = tmp_path / "d"
+    m = open_mnemo(d, clock)
+    m.add_note("a note")
+    m.close()
+    assert (d / STORE_MARK).is_file()
+    shutil.rmtree(d / "store")
+    with pytest.raises(StoreDamagedError, match="store folder is missing") as refused:
+        open_mnemo(d, clock)
+    assert "No good backup was found" in str(refused.value) and str(d / STORE_MARK) in str(refused.value)
+    assert not (d / "store").exists()
+    (d / STORE_MARK).unlink()  # the person chose to begin again
+    m = open_mnemo(d, clock)
+    assert len(m.store) == 0
+    m.close()

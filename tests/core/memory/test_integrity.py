@@ -1,5 +1,6 @@
 """Checksums and vector rules: what the store verifies on every open."""
 import numpy as np
+import pytest
 
 from core.memory.integrity import CHECKED_FIELDS, LedgerState, TableState, bad_vectors, compare, record_checksum, \
     record_checksums
@@ -39,3 +40,65 @@ def test_the_ledger_comparison_names_a_table_that_went_back_or_lost_rows():
     assert compare(saved, {"history": TableState(9, 120)}) == ["the memories table is missing"]
     during = LedgerState(saved.tables, pending={"memories": 9, "history": 9})
     assert compare(during, {"memories": TableState(11, 140), "history": TableState(10, 160)}) == []
+
+
+def _signed_store(tmp_path, clock, texts):
+    from core.memory.store import MemoryStore
+    from tests.core.memory.test_store import _memory
+
+    store = MemoryStore.open(tmp_path, clock)
+    store.add([_memory(t, clock) for t in texts], actor="user", reason="t")
+    store.close()
+
+
+def _change_outside(tmp_path, where, values):
+    """Change rows with LanceDB itself and make the ledger agree, as someone who knows the files would."""
+    import json
+
+    import lancedb
+
+    table = lancedb.connect(str(tmp_path / "store")).open_table("memories")
+    table.update(where=where, values=values)
+    ledger_path = tmp_path / "store" / "integrity.json"
+    ledger = json.loads(ledger_path.read_text())
+    ledger["tables"]["memories"]["version"] = table.version
+    ledger_path.write_text(json.dumps(ledger))
+
+
+@pytest.mark.parametrize("emptied", [None, ""])
+def test_a_record_without_its_checksum_is_damage(tmp_path, clock, emptied):
+    from core.memory.store import MemoryStore
+
+    _signed_store(tmp_path, clock, ["The garage code is 4417", "Anna lives in Lisbon"])
+    _change_outside(tmp_path, "text = 'The garage code is 4417'", {"text": "The garage code is 0000",
+                                                                    "checksum": emptied})
+    store = MemoryStore.open(tmp_path, clock)
+    try:
+        assert [m.text for m in store.all()] == ["Anna lives in Lisbon"]  # left out, not served
+        assert len(store.damage) == 1 and "1 memory has no checksum" in store.damage[0], store.damage
+        assert "mnemo check --repair" in store.damage_message
+        from core.memory.check import inspect
+
+        assert any("no checksum" in p for p in inspect(tmp_path / "store"))
+    finally:
+        store.close()
+
+
+def test_records_of_a_store_not_yet_migrated_to_checksums_are_not_damage(tmp_path, clock):
+    """A migration cut short after the checksum column was added, before it was filled."""
+    import lancedb
+
+    from core.memory.schema import V2_FIELDS, V3_FIELDS
+    from core.memory.store import MemoryStore
+    from tests.core.memory.test_store import _memory, _write_v1_store
+
+    _write_v1_store(tmp_path, [_memory("an old note", clock)])
+    lancedb.connect(str(tmp_path / "store")).open_table("memories").add_columns(V2_FIELDS + V3_FIELDS)
+    store = MemoryStore.open(tmp_path, clock)
+    try:
+        assert not store.damage and [m.text for m in store.all()] == ["an old note"]
+    finally:
+        store.close()
+    again = MemoryStore.open(tmp_path, clock)  # migrated and signed now: opens clean again
+    assert not again.damage and again.check() == []
+    again.close()

@@ -264,3 +264,87 @@ def test_a_clean_close_is_remembered(tmp_path, clock):
     assert json.loads((tmp_path / "store" / "integrity.json").read_text())["closed"] is False
     store.close()
     assert json.loads((tmp_path / "store" / "integrity.json").read_text())["closed"] is True
+
+
+def test_the_meta_table_is_in_the_ledger_and_a_lost_meta_write_is_noticed(tmp_path, clock):
+    import json
+
+    store = MemoryStore.open(tmp_path, clock)
+    store.add([_memory("a note", clock)], actor="user", reason="t")
+    store.set_meta("last_sweep_at", "1.0")
+    assert store.meta("last_sweep_at") == "1.0"
+    meta_version = store._meta.version
+    store.close()
+    ledger = json.loads((tmp_path / "store" / "integrity.json").read_text())
+    assert ledger["tables"]["meta"] == {"version": meta_version, "rows": 2}
+    manifests = sorted((tmp_path / "store" / "meta.lance" / "_versions").glob("*.manifest"))
+    manifests[0].unlink()  # names count down: the newest goes, and the mark of the sweep with it
+    reopened = MemoryStore.open(tmp_path, clock)
+    try:
+        assert reopened.damage == ["the meta table went back to an older version: 1 saved change is missing"]
+        assert [m.text for m in reopened.all()] == ["a note"]  # read-only: what is sound is shown
+        with pytest.raises(StoreError, match="Nothing was saved"):
+            reopened.set_meta("x", "1")
+    finally:
+        reopened.close()
+
+
+def test_a_meta_write_cut_short_is_rolled_back_with_the_rest(tmp_path, clock):
+    store = MemoryStore.open(tmp_path, clock)
+    store.set_meta("portrait_corrections", "kept")
+    store._ledger.begin(store._tables.versions())  # a write begins...
+    store._tables.set_meta("portrait_corrections", "half")  # ...and the process dies in it
+    store._writer.close()
+    store._release_lock()
+    reopened = MemoryStore.open(tmp_path, clock)
+    assert not reopened.damage and reopened.meta("portrait_corrections") == "kept"
+    reopened.close()
+
+
+def test_closing_after_enough_writes_compacts(tmp_path, clock):
+    """Where no upkeep job runs (a command that wrote), closing compacts when it is due."""
+    versions = tmp_path / "store" / "memories.lance" / "_versions"
+    data = tmp_path / "store" / "memories.lance" / "data"
+    for i in range(30):  # one command each: open, add, close
+        store = MemoryStore.open(tmp_path, clock, compact_every=5)
+        store.add([_memory(f"note {i}", clock)], actor="user", reason="t")
+        store.set_meta("last", str(i))
+        store.close()
+        assert len(list(versions.glob("*.manifest"))) <= 8, i
+        assert len(list(data.glob("*.lance"))) <= 8, i
+    for table in ("history", "meta"):
+        assert len(list((tmp_path / "store" / f"{table}.lance" / "_versions").glob("*.manifest"))) <= 8
+    store = MemoryStore.open(tmp_path, clock)
+    assert len(store) == 30 and store.check() == [] and store.meta("last") == "29"
+    store.close()
+
+
+def test_a_store_that_only_opens_and_closes_is_not_compacted(tmp_path, clock):
+    store = MemoryStore.open(tmp_path, clock, compact_every=3)
+    store.add([_memory("a note", clock)], actor="user", reason="t")
+    store.close()
+    for _ in range(5):
+        store = MemoryStore.open(tmp_path, clock, compact_every=3)
+        assert not store.compaction_due()
+        store.close()
+
+
+def test_a_migration_killed_before_it_was_recorded_is_rolled_back_and_run_again(tmp_path, clock, monkeypatch):
+    from core.memory.tables import Tables
+
+    _write_v1_store(tmp_path, [_memory("keep me", clock)])
+    original = Tables.migrate
+
+    def dies_after_migrating(self, *args):
+        original(self, *args)  # every table is migrated, the schema version written...
+        raise RuntimeError("killed")  # ...and the process dies before the ledger records it
+    monkeypatch.setattr(Tables, "migrate", dies_after_migrating)
+    with pytest.raises(StoreError):
+        MemoryStore.open(tmp_path, clock)
+    monkeypatch.undo()
+    store = MemoryStore.open(tmp_path, clock)
+    try:
+        assert not store.damage and [m.text for m in store.all()] == ["keep me"]
+        assert store.meta("schema_version") == str(SCHEMA_VERSION) and store.check() == []
+    finally:
+        store.close()
