@@ -43,7 +43,7 @@ def facts(mnemo, args, out) -> int:
     if not records:
         print("No facts yet. Facts are drawn from what you tell Mnemo: names, places, work, health, dates.")
     for m in records:
-        subject, _, attribute = m.fact_key.partition("|")
+        subject, _, attribute = printable(m.fact_key).partition("|")
         sources = f"{len(m.links)} source{'s' if len(m.links) != 1 else ''}"
         print(f"{m.id[:8]}  {subject} · {attribute}: {printable(m.fact_value)}  ({validity(m)}; {sources})\n"
               f"          \u201c{short(m.text, 90)}\u201d")

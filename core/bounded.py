@@ -6,11 +6,14 @@ a hostile or broken file gets a sentence instead of exhausting memory.
 - JSON is parsed as a stream of events (ijson) by a small builder that limits the nesting
   depth, the number of values and the bytes of any one top-level item; a top-level array is
   handed over one item at a time (`StreamedArray`), so a large export never sits in memory
-  whole, as text and as objects at once."""
+  whole, as text and as objects at once.
+- Text files (transcripts, JSON Lines) and an archive's .jsonl parts are read a line at a time
+  (`text_lines`, `byte_lines`), each line at most MAX_LINE_CHARS long."""
 from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from .errors import ImportFormatError
@@ -21,8 +24,11 @@ MAX_RATIO = 100  # decompressed / compressed, for members of more than RATIO_FRO
 RATIO_FROM = 16 << 20
 MAX_DEPTH = 64  # exports nest 10 deep at most
 MAX_VALUES = 60_000_000  # JSON values in one file
-MAX_ITEM_BYTES = 128 << 20  # one conversation (one item of a top-level array)
-MAX_DOCUMENT_BYTES = 256 << 20  # JSON that is not an array is built whole: this much at most
+# An item built whole costs about 4.5 times its bytes as Python objects: these two keep it within
+# ~150 MB (the whole import stays within ~300 MB above the app's own memory; tests/app/test_hostile_files.py).
+MAX_ITEM_BYTES = 32 << 20  # one conversation (one item of a top-level array)
+MAX_DOCUMENT_BYTES = 32 << 20  # JSON that is not an array is built whole: this much at most
+MAX_LINE_CHARS = 1 << 20  # one line of a text file (a message holds at most 20,000 characters)
 CHUNK = 1 << 16
 
 
@@ -34,6 +40,7 @@ class _Capped(io.RawIOBase):
         self.position = 0
         self.mark = 0  # where the current item began
         self.item_limit: int | None = None
+        self.item_error = ""  # the sentence when the item grows past item_limit
 
     def readable(self) -> bool:
         return True
@@ -44,8 +51,8 @@ class _Capped(io.RawIOBase):
         if self.position > self._limit:
             raise ImportFormatError(self._error)
         if self.item_limit is not None and self.position - self.mark > self.item_limit:
-            raise ImportFormatError(f"One item of the file is larger than {self.item_limit:,} bytes; Mnemo does not "
-                                    "import it.")
+            raise ImportFormatError(self.item_error or f"One item of the file is larger than {self.item_limit:,} "
+                                    "bytes; Mnemo does not import it.")
         buffer[:len(data)] = data
         return len(data)
 
@@ -126,10 +133,15 @@ def load_json(stream: BinaryIO, name: str):
         reader.read(3)
     events = _events(reader, name)
     items = _Builder(events, capped, name)
+    # what is not an array is built whole: refused as soon as it grows past MAX_DOCUMENT_BYTES
+    capped.item_limit = MAX_DOCUMENT_BYTES
+    capped.item_error = (f"{name} is a single JSON object of more than {MAX_DOCUMENT_BYTES:,} bytes; Mnemo imports "
+                         "objects that large only as a list.")
     top = items.top()
     if top is not _ARRAY:
         return top
     capped.item_limit = MAX_ITEM_BYTES
+    capped.item_error = ""
     rest = items.array_items()
     try:
         first = next(rest)
@@ -187,15 +199,9 @@ class _Builder:
         if event == "start_array":
             return _ARRAY
         result = self._value(event, value, 1)
-        self._capped_document()
         for _ in self._events:
             raise ImportFormatError(f"{self._name} is not valid JSON (something follows its end).")
         return result
-
-    def _capped_document(self) -> None:
-        if self._capped.position > MAX_DOCUMENT_BYTES:
-            raise ImportFormatError(f"{self._name} is a single JSON object of more than {MAX_DOCUMENT_BYTES:,} bytes; "
-                                    "Mnemo imports objects that large only as a list.")
 
     def array_items(self):
         while True:
@@ -219,8 +225,6 @@ class _Builder:
                     return result
                 event, value = self._next()
                 result[key] = self._value(event, value, depth + 1)
-                if depth == 1:
-                    self._capped_document()
         if event == "start_array":
             result = []
             while True:
@@ -229,3 +233,51 @@ class _Builder:
                     return result
                 result.append(self._value(event, value, depth + 1))
         return value
+
+
+# ---------------------------------------------------------------------------- lines
+def text_lines(path: Path, name: str, max_line: int = MAX_LINE_CHARS) -> Iterator[tuple[int, str, bool]]:
+    """The lines of a UTF-8 text file, one at a time: (number, text without its line end, cut).
+    A line longer than `max_line` characters comes cut to that length (cut True), the rest of it
+    skipped unread into memory. Not UTF-8, NUL characters, or a read error: ImportFormatError."""
+    try:
+        handle = open(path, encoding="utf-8-sig", errors="strict", newline=None)
+    except OSError as exc:
+        raise ImportFormatError(f"{name} cannot be read ({exc.strerror or exc}).") from None
+    with handle:
+        n = 0
+        while True:
+            try:
+                line = handle.readline(max_line)
+                cut = False
+                if len(line) == max_line and not line.endswith("\n"):
+                    while rest := handle.readline(max_line):  # the rest of an over-long line, unkept
+                        cut = cut or rest != "\n"
+                        if rest.endswith("\n"):
+                            break
+            except UnicodeDecodeError:
+                raise ImportFormatError(f"{name} is neither text (UTF-8), nor a zip, nor a Mnemo archive: Mnemo "
+                                        "cannot import it.") from None
+            except OSError as exc:
+                raise ImportFormatError(f"{name} cannot be read ({exc.strerror or exc}).") from None
+            if not line:
+                return
+            n += 1
+            if "\x00" in line:
+                raise ImportFormatError(f"{name} holds binary data, not a conversation Mnemo can import.")
+            yield n, line.rstrip("\n"), cut
+
+
+def byte_lines(stream: BinaryIO, name: str, max_line: int = MAX_LINE_CHARS) -> Iterator[tuple[int, bytes]]:
+    """The lines of a binary stream (an archive's .jsonl part), one at a time, each at most
+    `max_line` bytes (a longer one: ImportFormatError)."""
+    n = 0
+    while True:
+        line = stream.readline(max_line + 1)
+        if not line:
+            return
+        n += 1
+        if len(line) > max_line:
+            raise ImportFormatError(f"{name} line {n} is longer than {max_line:,} bytes: no record Mnemo writes is "
+                                    "that long. Nothing was imported.")
+        yield n, line

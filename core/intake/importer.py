@@ -25,6 +25,7 @@ from .capture import default_importance, weigh
 from .readers import ParsedImport, Rejected
 
 EMBED_BATCH = 256
+TRUSTING = frozenset({"false_alarm", "correction"})  # lessons that vouch for a record (core/guard/lessons.py)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -84,7 +85,10 @@ class ImportService:
             memories, history, report = self._from_turns(parsed, file_name)
         report.rejected = parsed.rejected
         memories = self._embed(memories, getattr(parsed.archive, "lesson_vectors", {}), progress, cancel)
-        if parsed.archive is None:
+        held: list[Memory] = []
+        if parsed.archive is not None:
+            memories, history, held = self._screen_archive(memories, history, file_name)
+        else:
             memories = [self.screen(m) for m in weigh(memories, self.judge, self.policy)]
             now = to_epoch(self.clock.now())
             history = [HistoryEntry(new_id(), m.id, now, "import", "created", "", m.state,
@@ -98,6 +102,8 @@ class ImportService:
         report.conversations = len({m.conversation_id for m in saved if m.kind == Kind.TURN})
         if saved and parsed.archive is None:
             self.stored(saved)
+        elif held:
+            self.stored(held)  # the guard learns from the archive records it held back
         if saved:
             self.store.compact()  # bulk work: merge the batches' files, drop the versions they left
         return report
@@ -128,7 +134,8 @@ class ImportService:
     # ------------------------------------------------------------ Mnemo archives
     def _from_archive(self, parsed: ParsedImport, file_name: str):
         content = parsed.archive
-        report = ImportReport(file_name, "mnemo", found=len(content.memories), settings=content.settings)
+        report = ImportReport(file_name, "mnemo", found=len(content.memories) + parsed.rejected.total,
+                              settings=content.settings)
         present = self.store.all()
         ids = {m.id for m in present}
         seen = Counter(_turn_key(m) for m in present if m.kind == Kind.TURN)
@@ -149,6 +156,37 @@ class ImportService:
         known = {h.id for h in self.store.history()} if kept else set()
         history = [h for h in content.history if h.memory_id in kept and h.id not in known]
         return taken, history, report
+
+    def _screen_archive(self, memories: list[Memory], history: list[HistoryEntry], file_name: str):
+        """An archive comes from outside, whatever source its records claim: each is screened as an
+        import (its own source is kept for display). A lesson that trusts a record (a false alarm,
+        a correction) is kept only as trusted as that record: when it is held back, so is the lesson.
+        Returns the records, their history with the guard's verdicts added, and those held back now
+        (labelled as the import, for the guard's lessons)."""
+        now = to_epoch(self.clock.now())
+        source = f"import:{file_name}"
+        out, added, held, distrusted = [], [], [], set()
+        for m in memories:
+            if m.kind == Kind.LESSON or m.state in (State.QUARANTINED, State.DELETED):
+                out.append(m)
+                continue
+            seen = self.screen(m.with_changes(source=source))
+            if seen.state == State.QUARANTINED:
+                added.append(HistoryEntry(new_id(), m.id, now, "import", "state", m.state, str(State.QUARANTINED),
+                                          f"imported from {file_name}; quarantined: {seen.guard_reason}"))
+                m = m.with_changes(state=str(State.QUARANTINED), guard_verdict=seen.guard_verdict,
+                                   guard_reason=seen.guard_reason, updated_at=now)
+                held.append(seen)
+            if m.state in (State.QUARANTINED, State.DELETED):
+                distrusted.add(m.id)
+            out.append(m)
+        for i, m in enumerate(out):
+            if (m.kind == Kind.LESSON and m.guard_verdict in TRUSTING and m.state != State.DELETED
+                    and m.links and m.links[0] in distrusted):
+                added.append(HistoryEntry(new_id(), m.id, now, "import", "state", m.state, str(State.DELETED),
+                                          f"imported from {file_name}; set aside: the record it trusts was held back"))
+                out[i] = m.with_changes(state=str(State.DELETED), updated_at=now)
+        return out, history + added, held
 
     def _embed(self, memories: list[Memory], given: dict[str, np.ndarray], progress: Progress,
                cancel: threading.Event | None) -> list[Memory]:

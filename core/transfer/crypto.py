@@ -11,8 +11,10 @@ import hashlib
 import json
 import os
 import struct
+import tempfile
 from dataclasses import dataclass
-from typing import Callable
+from pathlib import Path
+from typing import BinaryIO, Callable
 
 from ..errors import InvalidInputError, MnemoError
 
@@ -20,8 +22,13 @@ MAGIC = b"MNEMO-ENCRYPTED\n"
 ENVELOPE_VERSION = 1
 KEYRING_SERVICE = "Mnemo"
 KEYRING_USER = "archive-key"
-SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+SCRYPT = {"n": 2**15, "r": 8, "p": 1}  # 32 MiB of memory to derive a key (scrypt needs 128 * n * r bytes)
+MAX_SCRYPT_BYTES = 128 << 20  # what an archive's header may ask for: a crafted one is refused, not obeyed
 MAX_HEADER = 4096
+CHUNK = 1 << 20
+SPOOL_BYTES = 64 << 20  # a decrypted archive larger than this waits in an unnamed temporary file, not in memory
+WRONG = ("The archive cannot be decrypted: the passphrase is wrong, or the file was damaged or changed after it was "
+         "written.")
 
 
 class DecryptError(InvalidInputError):
@@ -102,6 +109,61 @@ def decrypt(blob: bytes, passphrase: Callable[[], Passphrase] | None) -> bytes:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     header, start = _read_header(blob)
+    key = _key(header, passphrase)
+    body = blob[start:]
+    if len(body) < 12 + 16:
+        raise DecryptError("The encrypted archive is truncated.")
+    try:
+        return AESGCM(key).decrypt(body[:12], body[12:], blob[:start])
+    except InvalidTag:
+        raise DecryptError(WRONG) from None
+
+
+def decrypt_file(path: Path, passphrase: Callable[[], Passphrase] | None) -> BinaryIO:
+    """`decrypt` for a file, read and decrypted a chunk at a time: the decrypted archive comes
+    back as a file object (in memory up to SPOOL_BYTES, beyond that an unnamed temporary file
+    only this user can read), handed over only once its tag proves it whole and unchanged."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    with Path(path).open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        head = handle.read(len(MAGIC) + 4 + MAX_HEADER)
+        header, start = _read_header(head)
+        key = _key(header, passphrase)
+        if size - start < 12 + 16:
+            raise DecryptError("The encrypted archive is truncated.")
+        nonce = head[start:start + 12] if len(head) >= start + 12 else _at(handle, start, 12)
+        tag = _at(handle, size - 16, 16)
+        decryptor = Cipher(algorithms.AES(key), modes.GCM(nonce, tag)).decryptor()
+        decryptor.authenticate_additional_data(head[:start])
+        out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        try:
+            handle.seek(start + 12)
+            remaining = size - start - 12 - 16
+            while remaining:
+                chunk = handle.read(min(CHUNK, remaining))
+                if not chunk:
+                    raise DecryptError("The encrypted archive is truncated.")
+                remaining -= len(chunk)
+                out.write(decryptor.update(chunk))
+            out.write(decryptor.finalize())
+        except InvalidTag:
+            out.close()
+            raise DecryptError(WRONG) from None
+        except BaseException:
+            out.close()
+            raise
+    out.seek(0)
+    return out
+
+
+def _at(handle, offset: int, length: int) -> bytes:
+    handle.seek(offset)
+    return handle.read(length)
+
+
+def _key(header: dict, passphrase: Callable[[], Passphrase] | None) -> bytes:
     kdf = header["kdf"]
     if kdf["name"] == "scrypt":
         if passphrase is None:
@@ -112,25 +174,20 @@ def decrypt(blob: bytes, passphrase: Callable[[], Passphrase] | None) -> bytes:
             params = {k: int(kdf[k]) for k in ("n", "r", "p")}
         except (KeyError, ValueError, TypeError):
             raise DecryptError("The archive's encryption header is damaged.") from None
-        if params["n"] > 2**20 or params["r"] > 32 or params["p"] > 16:
+        n, r, p = params["n"], params["r"], params["p"]
+        if n < 2 or n & (n - 1) or r < 1 or not 1 <= p <= 16:
+            raise DecryptError("The archive's encryption header is damaged.")
+        if 128 * n * r > MAX_SCRYPT_BYTES:
             raise DecryptError("The archive asks for key-derivation settings far beyond Mnemo's; it was not "
                                "written by Mnemo.")
-        key = _scrypt(passphrase().text, salt, params)
-    elif kdf["name"] == "keyring":
+        return _scrypt(passphrase().text, salt, params)
+    if kdf["name"] == "keyring":
         key = KeyringKey(kdf.get("service", KEYRING_SERVICE)).key(create=False)
         if _key_id(key) != kdf.get("key_id"):
             raise DecryptError("The key in this computer's keyring is not the one this archive was encrypted "
                                "with (it comes from another computer or account).")
-    else:
-        raise DecryptError(f"The archive uses an unknown key method '{kdf['name']}'.")
-    body = blob[start:]
-    if len(body) < 12 + 16:
-        raise DecryptError("The encrypted archive is truncated.")
-    try:
-        return AESGCM(key).decrypt(body[:12], body[12:], blob[:start])
-    except InvalidTag:
-        raise DecryptError("The archive cannot be decrypted: the passphrase is wrong, or the file was damaged "
-                           "or changed after it was written.") from None
+        return key
+    raise DecryptError(f"The archive uses an unknown key method '{kdf['name']}'.")
 
 
 def _prefix(header: dict) -> bytes:

@@ -1,11 +1,14 @@
 """Hostile files through the real `mnemo import`: a zip bomb generated here (1 GB of JSON in a
-few MB), a member that lies about its size, and JSON nested 100,000 deep are each refused
-with a sentence, within 300 MB of the memory `mnemo stats` needs on the same store."""
+few MB), a member that lies about its size, JSON nested 100,000 deep, 250 MB of JSON Lines or
+transcript, and an archive whose records outnumber its manifest are each refused with a
+sentence, within 300 MB of the memory `mnemo stats` needs on the same store."""
+import io
 import json
 import struct
 import subprocess
 import sys
 import zipfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -90,3 +93,74 @@ def test_json_nested_100000_deep_is_refused_within_the_budget(baseline, tmp_path
     listed = subprocess.run([sys.executable, "-m", "app.cli", "--data-dir", str(data), "list", "--json"], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert json.loads(listed.stdout) == []  # nothing was imported
+
+
+WORDS = ("my sister lives in lisbon we went to the market and bought apples coffee bread on tuesday morning "
+         "train to work meeting project deadline dentist friday dinner with anna and tom about holiday plans").split()
+
+
+def _text_file(path: Path, size: int, line) -> Path:
+    """`size` bytes of lines line(n, words) (about 1 kB each, every one different), written in blocks."""
+    with path.open("w", encoding="utf-8") as out:
+        written, n = 0, 0
+        while written < size:
+            block = "".join(line(n + i, " ".join(WORDS[(n + i + k) % len(WORDS)] for k in range(150)))
+                            for i in range(1000))
+            out.write(block)
+            written += len(block)
+            n += 1000
+    return path
+
+
+LINES = {
+    "chats.jsonl": lambda n, words: json.dumps({"conversation": f"c{n // 50}", "role": ("user", "assistant")[n % 2],
+                                               "content": f"{words} {n}", "timestamp": "2024-05-01T09:30:00Z"}) + "\n",
+    "chats.txt": lambda n, words: f"{('User', 'Assistant')[n % 2]}: {words} {n}\n",
+}
+
+
+@pytest.mark.parametrize("name", LINES)
+def test_250_mb_of_json_lines_or_transcript_is_refused_within_the_budget(baseline, tmp_path, name):
+    """Read a line at a time, the file is refused once it holds more message text than one import
+    takes (64 MB), long before it is read whole: nothing is imported."""
+    data, base = baseline
+    big = _text_file(tmp_path / name, 250_000_000, LINES[name])
+    code, mb, err = peak(data, "import", str(big))
+    assert code == 1 and "64 MB of message text" in err and "Split it" in err and "Traceback" not in err, err
+    assert mb <= base + BUDGET_MB, f"{mb:.0f} MB against {base:.0f} MB for stats"
+    listed = subprocess.run([sys.executable, "-m", "app.cli", "--data-dir", str(data), "list", "--json"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert json.loads(listed.stdout) == []
+
+
+def test_an_archive_with_more_records_than_its_manifest_is_refused_within_the_budget(baseline, tmp_path):
+    """memories.jsonl of 300 MB (1 kB records) under a manifest that counts one record: the part
+    is streamed and refused at the second record, never read whole."""
+    import hashlib
+
+    from core.memory.records import Memory
+    from core.transfer.archive import build, memory_dict
+
+    data, base = baseline
+    one = Memory(id="0" * 32, text="My sister Anna lives in Lisbon", kind="note", source="user", created_at=1.7e9)
+    with zipfile.ZipFile(io.BytesIO(build([one], [], {}, {}, datetime.now(timezone.utc)))) as small:
+        parts = {n: small.read(n) for n in small.namelist()}
+    manifest = json.loads(parts.pop("manifest.json"))
+    path, digest, size = tmp_path / "big.mnemo", hashlib.sha256(), 0
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as bundle:
+        with bundle.open("memories.jsonl", "w", force_zip64=True) as member:
+            for block in range(300):
+                rows = "".join(json.dumps({**memory_dict(one), "id": f"{block:08d}{i:024d}",
+                                           "text": " ".join(WORDS[(block + i + k) % len(WORDS)] for k in range(150))})
+                               + "\n" for i in range(1000)).encode()
+                member.write(rows)
+                digest.update(rows)
+                size += len(rows)
+        manifest["parts"]["memories.jsonl"] = {"sha256": digest.hexdigest(), "bytes": size}
+        for name, raw in parts.items():
+            if name != "memories.jsonl":
+                bundle.writestr(name, raw)
+        bundle.writestr("manifest.json", json.dumps(manifest))
+    code, mb, err = peak(data, "import", str(path))
+    assert code == 1 and "counts do not match" in err and "Traceback" not in err, err
+    assert mb <= base + BUDGET_MB, f"{mb:.0f} MB against {base:.0f} MB for stats"

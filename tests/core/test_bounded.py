@@ -73,3 +73,34 @@ def test_deep_nesting_is_refused_in_every_reader_and_the_archive(tmp_path):
         z.writestr("manifest.json", deep)
     with pytest.raises(ImportFormatError, match="nests"):
         read_import(tmp_path / "archive.mnemo")
+
+
+def test_a_single_json_object_past_its_limit_is_refused_while_it_is_read(monkeypatch):
+    from core import bounded
+
+    monkeypatch.setattr(bounded, "MAX_DOCUMENT_BYTES", 1 << 20)
+    stream = io.BytesIO(json.dumps({"user": {"history": {"2024-01-01": ["x" * 100] * 100_000}}}).encode())
+    with pytest.raises(ImportFormatError, match="single JSON object of more than 1,048,576 bytes"):
+        load_json(stream, "bank.json")
+    assert stream.tell() < 2 << 20  # refused as it grew: the 10 MB value was never built whole
+
+
+def test_text_lines_come_one_at_a_time_with_over_long_lines_cut(tmp_path):
+    from core.bounded import text_lines
+
+    path = tmp_path / "t.txt"
+    path.write_bytes(b"\xef\xbb\xbffirst\r\n" + b"y" * 5000 + b"\nlast\rafter a CR\n" + b"z" * 100)
+    assert [(n, line[:5], cut) for n, line, cut in text_lines(path, "t.txt", max_line=1000)] == [
+        (1, "first", False), (2, "yyyyy", True), (3, "last", False), (4, "after", False), (5, "zzzzz", False)]
+    assert [len(line) for _, line, _ in text_lines(path, "t.txt", max_line=1000)][1] == 1000
+
+
+@pytest.mark.parametrize("payload,phrase", [(b"ok\nUser: hi \x00 there\n", "binary data"),
+                                            (b"ok\n" * 10_000 + b"\xff\xfe\n", "neither text")])
+def test_text_lines_refuse_binary_and_non_utf8_with_a_sentence(tmp_path, payload, phrase):
+    from core.bounded import text_lines
+
+    path = tmp_path / "t.txt"
+    path.write_bytes(payload)
+    with pytest.raises(ImportFormatError, match=phrase):
+        list(text_lines(path, "t.txt"))

@@ -1,26 +1,24 @@
 """Finding out what a file is, and reading it with the right importer."""
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 from typing import Callable
 
-from ...bounded import StreamedArray, load_json, open_member
+from ...bounded import StreamedArray, load_json, open_member, text_lines
 from . import chatgpt, claude, jsonl, locomo, memorybank, transcript
 from .model import MAX_FILE_BYTES, ImportFormatError, ParsedImport
 
 FORMATS = ("mnemo", "chatgpt", "claude", "jsonl", "transcript", "locomo", "memorybank")
 JSON_FORMATS = {"chatgpt": chatgpt, "claude": claude, "locomo": locomo, "memorybank": memorybank}
 HEAD = 4096
-MAX_TEXT_BYTES = 256 << 20  # transcripts and JSON Lines are read whole
 
 
 def read_import(path: Path, format: str | None = None, passphrase: Callable | None = None,
                 dim: int = 384) -> ParsedImport:
     """Read and validate the whole file; nothing is written. `passphrase()` is asked only for
     an archive encrypted with one. Raises ImportFormatError (or DecryptError) with a reason.
-    Zips and JSON are streamed within fixed limits (core/bounded.py); text formats are read whole."""
+    Zips and JSON are streamed within fixed limits (core/bounded.py), text formats a line at a time."""
     from ...transfer import crypto as archive_crypto
 
     path = Path(path)
@@ -48,10 +46,15 @@ def read_import(path: Path, format: str | None = None, passphrase: Callable | No
     if archive_crypto.is_encrypted(head):
         if format not in (None, "mnemo"):
             raise ImportFormatError(f"{path.name} is an encrypted Mnemo archive, not {format}.")
-        raw = archive_crypto.decrypt(_read(path), passphrase)
-        if not raw.startswith(b"PK"):
-            raise ImportFormatError(f"{path.name} decrypts, but what is inside is not a Mnemo archive.")
-        return _zip(io.BytesIO(raw), path.name, format, dim)
+        try:
+            plain = archive_crypto.decrypt_file(path, passphrase)  # a chunk at a time, never the file whole
+        except OSError as exc:
+            raise ImportFormatError(f"{path} cannot be read ({exc.strerror or exc}).") from None
+        with plain:
+            if plain.read(2) != b"PK":
+                raise ImportFormatError(f"{path.name} decrypts, but what is inside is not a Mnemo archive.")
+            plain.seek(0)
+            return _zip(plain, path.name, format, dim)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip(path, path.name, format, dim)
     if format == "mnemo":
@@ -78,43 +81,25 @@ def read_import(path: Path, format: str | None = None, passphrase: Callable | No
         except ImportFormatError as exc:
             if format is not None or "not valid JSON" not in str(exc):
                 raise
-            text = _text_of(path)
-            if jsonl.looks_like(text):
-                return jsonl.parse(text, path.stem)
+            if jsonl.looks_like(_lines(path)):
+                return jsonl.parse(_lines(path), path.stem)
             if path.suffix.lower() not in (".json", ""):
-                return transcript.parse(text, path.stem)
+                return transcript.parse(lambda: _lines(path), path.stem)
             raise
-        return jsonl.parse(_text_of(path), path.stem)
-    text = _text_of(path)
+        return jsonl.parse(_lines(path), path.stem)
     if format == "transcript" or (format is None and path.suffix.lower() != ".jsonl" and first not in (b"{",)):
-        return transcript.parse(text, path.stem)
-    return jsonl.parse(text, path.stem)
+        return transcript.parse(lambda: _lines(path), path.stem)
+    return jsonl.parse(_lines(path), path.stem)
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ImportFormatError(f"{path} cannot be read ({exc.strerror or exc}).") from None
-
-
-def _text_of(path: Path) -> str:
-    """A text format's whole file (transcripts, JSON Lines), at most MAX_TEXT_BYTES."""
-    if path.stat().st_size > MAX_TEXT_BYTES:
-        raise ImportFormatError(f"{path.name} is {path.stat().st_size:,} bytes; Mnemo reads text files (transcripts, "
-                                f"JSON Lines) of up to {MAX_TEXT_BYTES:,} bytes. Split it and import the parts.")
-    try:
-        text = _read(path).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFormatError(f"{path.name} is neither text (UTF-8), nor a zip, nor a Mnemo archive: Mnemo "
-                                "cannot import it.") from None
-    if "\x00" in text:
-        raise ImportFormatError(f"{path.name} holds binary data, not a conversation Mnemo can import.")
-    return text
+def _lines(path: Path):
+    """A text format's lines (transcripts, JSON Lines), read one at a time: never the whole file."""
+    return text_lines(path, path.name)
 
 
 def _zip(source, name: str, format: str | None, dim: int) -> ParsedImport:
     from ...transfer import archive as mnemo_archive
+    from ...transfer import archive_read
 
     try:
         bundle = zipfile.ZipFile(source)
@@ -125,7 +110,13 @@ def _zip(source, name: str, format: str | None, dim: int) -> ParsedImport:
         raise ImportFormatError(f"{name} holds {len(names):,} files; it is not an export Mnemo knows.")
     with bundle:
         if mnemo_archive.is_archive(bundle) and format in (None, "mnemo"):
-            return ParsedImport("mnemo", archive=mnemo_archive.read(bundle, dim))
+            content = archive_read.read(bundle, dim)
+            parsed = ParsedImport("mnemo", archive=content)
+            for reason, count in content.rejected.items():
+                for where in content.rejected_examples.get(reason, []):
+                    parsed.rejected.add(reason, where)
+                parsed.rejected.reasons[reason] += count - len(content.rejected_examples.get(reason, []))
+            return parsed
         if format == "mnemo":
             raise ImportFormatError(f"{name} is a zip file but not a Mnemo archive (it has no manifest.json).")
         inner = sorted((n for n in names if n.rsplit("/", 1)[-1] == "conversations.json"), key=len)

@@ -2,6 +2,7 @@
 the items it had to leave out (and why), and for Mnemo archives the full records."""
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,11 +15,14 @@ __all__ = ["MAX_FILE_BYTES", "MAX_TURNS", "MAX_TURN_CHARS", "ImportFormatError",
 
 # One imported message holds at most this many characters (as one typed memory, core/intake/capture.py).
 MAX_TURN_CHARS = 20_000
-MAX_TURNS = 2_000_000
-MAX_TEXT_BYTES = 256 << 20  # of message text in one import
+# What one import may hold while it is read: a file that holds more is refused as soon as that shows,
+# within ~300 MB above the app's own memory (tests/app/test_hostile_files.py measures it).
+MAX_TURNS = 200_000
+MAX_TEXT_BYTES = 64 << 20  # of message text (UTF-8) in one import
+MAX_REASONS = 50  # different reasons for leaving items out, kept apart (the rest are counted together)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Turn:
     text: str
     role: str  # "user" | "assistant"
@@ -34,6 +38,9 @@ class Rejected:
     examples: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, reason: str, where: str) -> None:
+        reason, where = clean(reason)[:200], clean(where)[:200]  # (parts of them may come from the file)
+        if reason not in self.reasons and len(self.reasons) >= MAX_REASONS:
+            reason = "other reasons"
         self.reasons[reason] += 1
         shown = self.examples.setdefault(reason, [])
         if len(shown) < 3:
@@ -65,12 +72,15 @@ class ParsedImport:
             self.rejected.add(f"the message is longer than {MAX_TURN_CHARS:,} characters", where)
         else:
             if len(self.turns) >= MAX_TURNS:
-                raise ImportFormatError(f"The file holds more than {MAX_TURNS:,} messages; split it and import the parts.")
-            self.text_bytes += len(text)
+                raise ImportFormatError(f"The file holds more than {MAX_TURNS:,} messages; Mnemo imports at most that "
+                                        "many at once. Split it and import the parts. Nothing was imported.")
+            self.text_bytes += len(text) if text.isascii() else len(text.encode("utf-8", "replace"))
             if self.text_bytes > MAX_TEXT_BYTES:
-                raise ImportFormatError(f"The file holds more than {MAX_TEXT_BYTES:,} characters of messages; split it "
-                                        "and import the parts.")
-            self.turns.append(Turn(text, role, speaker, str(conversation_id), at))
+                raise ImportFormatError(f"The file holds more than {MAX_TEXT_BYTES >> 20} MB of message text; Mnemo "
+                                        "imports at most that much at once. Split it and import the parts. Nothing "
+                                        "was imported.")
+            # (the same conversation and speaker, line after line, are kept once)
+            self.turns.append(Turn(text, role, sys.intern(speaker), sys.intern(str(conversation_id)), at))
 
 
 def expect(value, kind, what: str):

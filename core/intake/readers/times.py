@@ -13,7 +13,8 @@ LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc)
 
 def iso_time(value, what: str) -> datetime:
     if not isinstance(value, str):
-        raise ImportFormatError(f"{what} should be an ISO-8601 time such as 2024-05-01T09:30:00Z, not {value!r}.")
+        raise ImportFormatError(f"{what} should be an ISO-8601 time such as 2024-05-01T09:30:00Z, not "
+                                f"{_shown(value)}.")
     raw = value.strip()
     try:
         parsed = datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith(("Z", "z")) else raw)
@@ -25,7 +26,7 @@ def iso_time(value, what: str) -> datetime:
 
 def epoch_time(value, what: str) -> datetime:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ImportFormatError(f"{what} should be a time in seconds since 1970, not {value!r}.")
+        raise ImportFormatError(f"{what} should be a time in seconds since 1970, not {_shown(value)}.")
     try:
         parsed = datetime.fromtimestamp(value, timezone.utc)
     except (OverflowError, OSError, ValueError):
@@ -35,7 +36,7 @@ def epoch_time(value, what: str) -> datetime:
 
 def pattern_time(value, fmt: str, what: str, example: str) -> datetime:
     if not isinstance(value, str):
-        raise ImportFormatError(f"{what} should be a date like '{example}', not {value!r}.")
+        raise ImportFormatError(f"{what} should be a date like '{example}', not {_shown(value)}.")
     try:
         parsed = datetime.strptime(value.strip(), fmt)
     except ValueError:
@@ -50,3 +51,9 @@ def _checked(parsed: datetime, what: str) -> datetime:
     if not EARLIEST <= parsed < LATEST:
         raise ImportFormatError(f"{what} ({parsed.date()}) is not a plausible date for a conversation.")
     return parsed
+
+
+def _shown(value) -> str:
+    """A value from the file, for a sentence: its repr, not too long (it may be a whole list)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"

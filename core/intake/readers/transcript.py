@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Callable, Iterable
 
-from .model import ImportFormatError, ParsedImport
+from .model import MAX_TURN_CHARS, ImportFormatError, ParsedImport
 from .times import iso_time
 
 USER_NAMES = {"user", "you", "me", "human", "i"}
@@ -25,10 +26,14 @@ SPEAKER = re.compile(
 DATE_LINE = re.compile(r"^\s*(?:#+\s*|date:\s*)?(?P<date>\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]+)?)\s*#*\s*$", re.I)
 
 
-def parse(text: str, conversation: str) -> ParsedImport:
-    lines = text.splitlines()
-    names = Counter(m.group("name").strip().casefold() for line in lines if (m := SPEAKER.match(line)))
-    speakers = {n for n, count in names.items() if n in USER_NAMES | ASSISTANT_NAMES or count >= 2}
+MAX_NAMES = 100_000  # different "Name:" line starts counted while looking for the speakers
+KEPT_CHARS = 4 * MAX_TURN_CHARS  # of one turn's lines (before cleaning); a longer turn is rejected unkept
+
+
+def parse(lines: Callable[[], Iterable[tuple[int, str, bool]]], conversation: str) -> ParsedImport:
+    """`lines()` gives the file's lines afresh (core/bounded.py `text_lines`): it is read twice,
+    once to find who speaks, once for the turns, a line at a time."""
+    speakers = _speakers(lines())
     if not speakers:
         raise ImportFormatError(
             "No conversation was found: a transcript needs lines that start with a speaker, "
@@ -38,11 +43,16 @@ def parse(text: str, conversation: str) -> ParsedImport:
     current: dict | None = None
 
     def flush() -> None:
-        if current is not None:
+        if current is None:
+            return
+        where = f"line {current['line']}"
+        if current["size"] > KEPT_CHARS:  # its lines were not kept past the limit
+            result.rejected.add(f"the message is longer than {MAX_TURN_CHARS:,} characters", where)
+        else:
             result.add_turn("\n".join(current["lines"]), current["role"], current["speaker"], conversation,
-                            current["at"], f"line {current['line']}")
+                            current["at"], where)
 
-    for n, line in enumerate(lines, start=1):
+    for n, line, cut in lines():
         date = DATE_LINE.match(line)
         if date:
             flush()
@@ -58,8 +68,25 @@ def parse(text: str, conversation: str) -> ParsedImport:
                 if match.group("time") else day
             role = "assistant" if key in ASSISTANT_NAMES else "user"
             speaker = "" if key in USER_NAMES | ASSISTANT_NAMES else name
-            current = {"lines": [match.group("text")], "role": role, "speaker": speaker, "at": at, "line": n}
+            text = match.group("text")
+            current = {"lines": [text], "size": len(text) + (KEPT_CHARS if cut else 0), "role": role,
+                       "speaker": speaker, "at": at, "line": n}
         elif current is not None:
-            current["lines"].append(line)
+            current["size"] += len(line) + 1 + (KEPT_CHARS if cut else 0)
+            if current["size"] <= KEPT_CHARS:
+                current["lines"].append(line)
+            else:
+                current["lines"] = []  # too long to import: the rest is counted, not kept
     flush()
     return result
+
+
+def _speakers(lines: Iterable[tuple[int, str, bool]]) -> set[str]:
+    """The names that start lines as speakers: the known ones, and any other that starts two or more."""
+    names: Counter = Counter()
+    for _, line, _cut in lines:
+        if (m := SPEAKER.match(line)):
+            name = m.group("name").strip().casefold()
+            if name in names or len(names) < MAX_NAMES or name in USER_NAMES | ASSISTANT_NAMES:
+                names[name] += 1  # (past MAX_NAMES different ones, a new name is not counted)
+    return {n for n, count in names.items() if n in USER_NAMES | ASSISTANT_NAMES or count >= 2}
