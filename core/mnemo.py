@@ -31,7 +31,7 @@ from .lifecycle.summaries import Summaries, SummaryOptions
 from .memory.backup import ScheduledBackups
 from .memory.decay import DecayPolicy
 from .memory.records import RETRIEVABLE_STATES, Memory, Source, State, base_source
-from .memory.store import MemoryStore
+from .memory.store import COMPACT_EVERY, MemoryStore
 from .recall.embedder import Embedder
 from .recall.retrieval import Hit, Retriever, shown
 
@@ -40,15 +40,16 @@ class Mnemo:
     def __init__(self, data_dir: Path, clock: Clock, embedder: Embedder, model: ChatModel,
                  policy: DecayPolicy | None = None, summary_options: SummaryOptions | None = None,
                  sweep_every_hours: float = 6.0, guard: bool = True, backup_every_hours: float | None = None,
-                 backups_kept: int = 7, wait: float = 0.5):
+                 backups_kept: int = 7, wait: float = 0.5, compact_every: int = COMPACT_EVERY):
         """`guard`: screen clipboard and imported records and check answers (A-MemGuard).
-        `wait`: seconds to wait for another Mnemo to let go of the data directory."""
+        `wait`: seconds to wait for another Mnemo to let go of the data directory.
+        `compact_every`: writes between compactions of the store (by the upkeep job, or on closing)."""
         self.data_dir = Path(data_dir)
         self.clock = clock
         self.embedder = embedder
         self.model = model
         self.policy = policy or DecayPolicy()
-        self.store = MemoryStore.open(self.data_dir, clock, dim=embedder.dim, wait=wait)
+        self.store = MemoryStore.open(self.data_dir, clock, dim=embedder.dim, wait=wait, compact_every=compact_every)
         self.guard = MemoryGuard(self.store, embedder, clock, self._path_writer, enabled=guard)
         self.judge = ImportanceJudge(embedder.embed)
         self.facts = Facts(self.store, embedder, clock, self.policy)
@@ -162,6 +163,11 @@ class Mnemo:
         """`again`: Regenerate (the question is in the conversation already; only the answer is kept)."""
         return self.answers.ask(question, on_token=on_token, cancel=cancel, capture=capture,
                                 conversation_id=conversation_id, on_memories=on_memories, again=again)
+
+    def warm_up(self) -> None:
+        """At start, in the background: get ready for the first question (see AnswerService.warm_up)."""
+        self.judge.kinds(self.embedder.embed(["warm up"]))
+        self.answers.warm_up()
 
     def correct(self, question: str, answer: str, correction: str, support: tuple[str, ...] = (),
                 method: str = "model", answer_id: str = "") -> Correction:

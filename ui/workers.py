@@ -128,6 +128,11 @@ class MnemoBridge(ChatCalls, DataCalls, GuardCalls, MemoryLifeCalls, ModelCalls,
         model = mnemo.model
         self._load(model, "Loading language model…", lambda exc: self._on_model_failed(exc, model))
         self._post(self._on_ready)
+        if not self._closed and self.embedder_error is None:
+            try:  # the first question should not pay for first-use work (indexes, the model's buffers)
+                mnemo.warm_up()
+            except Exception as exc:  # noqa: BLE001 - a missing model is reported already; the rest runs on use
+                log.debug("warming up skipped: %s", exc)
 
     def _load(self, part: Any, message: str, on_error: Callable) -> None:
         load = getattr(part, "load", None)

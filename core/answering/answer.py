@@ -86,6 +86,18 @@ class AnswerService:
         self.prompt_memories = prompt_memories
         self.max_tokens = max_tokens
 
+    def warm_up(self) -> None:
+        """What the first question would otherwise pay for, done ahead (at start, in the
+        background): the keyword index, the date parser, and the model's prompt prefix and
+        compute buffers (one token of the answer prompt's kind)."""
+        self.screened("What did I say about the weekend?")
+        if self.capable():
+            messages = build_messages("Hello?", [], self.background() if self.background else None)
+        else:
+            messages = [{"role": "system", "content": PHRASE}, {"role": "user", "content": "Note:\n- hello\n\nQuestion: hi"}]
+        for _piece in self.model.stream_chat(messages, max_tokens=1, cancel=None, keep_prefix=True):
+            break
+
     def select(self, question: str) -> list[Hit]:
         """The memories that go into the prompt for this question."""
         return self.screened(question)[0]

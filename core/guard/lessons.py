@@ -131,7 +131,8 @@ class Lessons:
     def correction_warning(self, lesson: Memory) -> str:
         """What a capable model is told of a correction: the user's own words, which it may use."""
         note = self.store.find(lesson.links[0]) if lesson.links else None
-        said = f": “{clip(note.text)}”" if note is not None else ""
+        live = note is not None and note.state not in (State.QUARANTINED, State.DELETED)
+        said = f": “{clip(note.text)}”" if live else ""  # never the words of a note held back since
         return f"The user corrected an earlier answer on this subject{said}. Trust the correction."
 
     def for_question(self, question_vector: np.ndarray, limit: int = 2) -> list[Memory]:

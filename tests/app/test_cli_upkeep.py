@@ -139,3 +139,21 @@ def test_facts_importance_and_review_from_the_command_line(mnemo_cli):
     assert note["id"] not in [m["id"] for m in mnemo_cli(week_before, "review", "--json")["due"]]
     swept = mnemo_cli(week_before, "decay", "--json")
     assert swept["away_days"] and swept["message"].startswith("Welcome back")
+
+
+def test_list_json_carries_what_replays_read(mnemo_cli, tmp_path):
+    """The fields held-out replays read: id, kind, state, retention, links, conversation_id, event_at."""
+    note = mnemo_cli("2026-03-01T09:00", "add", "My sister Anna lives in Lisbon.", "--at", "2026-02-27T18:00",
+                     "--json")["id"]
+    session = tmp_path / "s1.jsonl"
+    session.write_text(json.dumps({"conversation": "trip-1", "role": "user", "content": "We fly to Kyoto in May.",
+                                   "timestamp": "2026-03-02T10:00:00+00:00"}) + "\n")
+    mnemo_cli("2026-03-02T12:00", "import", str(session), "--format", "jsonl")
+    rows = {m["id"]: m for m in mnemo_cli("2026-03-03T09:00", "list", "--json")}
+    for row in rows.values():
+        assert {"id", "kind", "state", "retention", "links", "conversation_id", "event_at"} <= set(row)
+    assert rows[note]["event_at"].startswith("2026-02-27T18:00") and rows[note]["kind"] == "note"
+    turn = next(r for r in rows.values() if r["kind"] == "turn")
+    assert turn["conversation_id"] == "trip-1" and turn["event_at"].startswith("2026-03-02T10:00")
+    fact = next(r for r in rows.values() if r["kind"] == "fact")
+    assert fact["links"] == [note] and 0 < fact["retention"] <= 1 and fact["state"] == "active"

@@ -26,6 +26,9 @@ def test_mnemo_eval_runs_the_evaluation_scripts():
                                          "--json", "x.json", "--model", "m.gguf"]
     args = build_parser().parse_args(["eval", "recall", "--limit", "1"])
     assert cli_eval.command(args)[-2:] == ["--limit", "1"]
+    args = build_parser().parse_args(["eval", "lifetime", "--limit", "1", "--out", "life.json"])
+    command = cli_eval.command(args)
+    assert command[1] == str(ROOT / "scripts" / "eval_lifetime.py") and "--limit" in command and "life.json" in command
     args = build_parser().parse_args(["eval", "memorybank", "--out", "mb.json"])
     assert cli_eval.command(args)[1:] == [str(ROOT / "scripts" / "eval_memorybank_recall.py"), "--json", "mb.json"]
 
