@@ -52,7 +52,9 @@ def current_path(data_dir: Path, override: Path | None = None) -> Path:
 def build_model(data_dir: Path, path: Path) -> LlamaModel:
     """The model at `path` with the user's settings for it (the rest from its GGUF metadata)."""
     overrides = Settings.load(data_dir).models.get(Path(path).name, {})
-    return LlamaModel(path, overrides=overrides, state_dir=models_dir(data_dir) / PREFIX_CACHE)
+    entry = next((e for e in entries() if e.file == Path(path).name), None)
+    title = entry.title.split(" (")[0] if entry is not None else ""  # "SmolLM2 135M Instruct"
+    return LlamaModel(path, overrides=overrides, state_dir=models_dir(data_dir) / PREFIX_CACHE, title=title)
 
 
 @dataclass(frozen=True)

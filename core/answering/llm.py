@@ -60,9 +60,11 @@ class LlamaModel:
     metadata and this machine's physical cores, read when it loads; `overrides` are the user's."""
 
     def __init__(self, path: Path, settings: ModelSettings | None = None, overrides: dict | None = None,
-                 seed: int = 7, state_dir: Path | None = None):
-        """`state_dir`: where the answer prompt's prefix state is kept between runs (None: not kept)."""
+                 seed: int = 7, state_dir: Path | None = None, title: str = ""):
+        """`state_dir`: where the answer prompt's prefix state is kept between runs (None: not kept).
+        `title`: the name to show (the catalog's), else the GGUF's own."""
         self.path = Path(path)
+        self.title = title
         self.prefix_cache = PrefixCache(state_dir)
         self.settings = settings
         self.overrides = dict(overrides or {})
@@ -78,7 +80,9 @@ class LlamaModel:
 
     @property
     def name(self) -> str:
-        """What the model calls itself (its GGUF metadata), else its file's name."""
+        """The catalog's title, else what the model calls itself (its GGUF metadata), else its file's name."""
+        if self.title:
+            return self.title
         if self.info is None and self.settings is None:
             try:
                 self.resolve_settings()
@@ -113,14 +117,16 @@ class LlamaModel:
             settings = self.resolve_settings()
             try:
                 from llama_cpp import Llama
+                from llama_cpp._utils import suppress_stdout_stderr
 
-                self._llama = Llama(
-                    model_path=str(path),
-                    n_ctx=settings.context,
-                    n_threads=settings.threads,
-                    seed=self.seed,
-                    verbose=False,
-                )
+                with suppress_stdout_stderr(disable=False):  # llama.cpp's own notes ("using full-size SWA cache")
+                    self._llama = Llama(
+                        model_path=str(path),
+                        n_ctx=settings.context,
+                        n_threads=settings.threads,
+                        seed=self.seed,
+                        verbose=False,
+                    )
             except Exception as exc:
                 raise ModelError(
                     f"The language model file {path} could not be loaded ({exc}). It may be damaged or "
