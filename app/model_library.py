@@ -14,13 +14,12 @@ from core.answering.llm import LlamaModel, check_model_file, physical_cores
 from core.models import catalog, gguf_info
 from core.models.catalog import Entry, Machine
 from core.models.download import DownloadError, Progress, download
-from core.models.library import Installed, Library
+from core.models.library import PREFIX_CACHE, Installed, Library
 from core.models.model_settings import ModelSettings
 
 from .paths import default_model_path
 from .settings import Settings
 
-PREFIX_CACHE = ".prefix-cache"  # the answer prompt's evaluated prefix, per model (core/answering/prefix_cache.py)
 CATALOG = Path(__file__).resolve().parents[1] / "resources" / "models.json"
 OFFLINE = ("Mnemo is set to work offline, so it downloads nothing. Turn that off in Preferences or with "
            "`mnemo models offline off` to download a model.")

@@ -10,6 +10,8 @@ from ..errors import MnemoError
 from .catalog import Entry
 from .download import STAGING
 
+PREFIX_CACHE = ".prefix-cache"  # models_dir/.prefix-cache: each model's saved prompt state
+
 
 @dataclass(frozen=True)
 class Installed:
@@ -76,6 +78,8 @@ class Library:
                 raise MnemoError(f"{model.path} could not be deleted ({exc.strerror}).") from None
             if model.entry is not None:
                 shutil.rmtree(self.models_dir / STAGING / model.entry.name, ignore_errors=True)
+            for saved in (self.models_dir / PREFIX_CACHE).glob(f"{model.path.stem[:40]}-*.prefix"):
+                saved.unlink(missing_ok=True)  # its prompt state (core/answering/prefix_cache.py)
         else:
             self.added = [p for p in self.added if Path(p).resolve() != model.path.resolve()]
         return model
