@@ -81,9 +81,12 @@ def page(recall: dict, qa: dict | None) -> str:
             ab = f"{entry['abstained']:.0%}" if entry.get("abstained") is not None else "–"
             lines.append(f"| {name} | {entry['questions']} | {f1} | {ab} |")
         lines += [f"| **1–4 overall** | | **{qa['f1_categories_1_4']:.3f}** | |", "",
-                  f"Run time {qa['seconds']} s. The 135M default model is small: it answers from the memories "
-                  "it is given but paraphrases loosely and rarely abstains; a larger GGUF (File ▸ Choose Language "
-                  "Model…) is the remedy the app offers.", ""]
+                  f"Run time {qa['seconds']} s. How answered: "
+                  + ", ".join(f"{k} {v}" for k, v in sorted((qa.get("methods") or {}).items()))
+                  + (f"; unsupported {qa['unsupported']:.1%}" if qa.get("unsupported") is not None else "")
+                  + ". With the small default model Mnemo quotes the memory's sentence (with its date) or says it "
+                  "has nothing, rather than improvise: token F1 counts the quote's extra words against it. A larger "
+                  "GGUF (File ▸ Language Models…) answers in its own words.", ""]
     return "\n".join(lines)
 
 
