@@ -227,6 +227,21 @@ class MnemoBridge(ChatCalls, DataCalls, GuardCalls, MemoryLifeCalls, ModelCalls,
 
         self._pool.start(Job(job))
 
+    def _free(self, fn: Callable[[], Any], on_done: Callback, on_error: Callback) -> None:
+        """Run fn() on a worker without the store (the model library, a memory's backups);
+        on_done(result) or on_error(exception) on the GUI thread."""
+        def job() -> None:
+            try:
+                result = fn()
+            except BaseException as exc:  # noqa: BLE001 - shown to the user
+                if on_error is not None:
+                    self._post(on_error, exc)
+                return
+            if on_done is not None:
+                self._post(on_done, result)
+
+        self._pool.start(Job(job))
+
     def _post(self, callback: Callable, *args: Any) -> None:
         """From any thread: run callback(*args) on the GUI thread."""
         self._deliver.emit(callback, args)

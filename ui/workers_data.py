@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .job import Job
 
 Callback = Callable[..., Any] | None
 
@@ -108,13 +107,4 @@ class DataCalls:
         if folder is None:  # no folder given: the open memory's
             self.call(lambda mnemo: fn(mnemo.data_dir), on_done, on_error)
             return
-        def job() -> None:
-            try:
-                result = fn(folder)
-            except BaseException as exc:  # noqa: BLE001 - shown to the user
-                if on_error is not None:
-                    self._post(on_error, exc)
-                return
-            if on_done is not None:
-                self._post(on_done, result)
-        self._pool.start(Job(job))
+        self._free(lambda: fn(folder), on_done, on_error)

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .job import Job
 
 Callback = Callable[..., Any] | None
 
@@ -29,25 +28,11 @@ class DownloadHandle:
 
 
 class ModelCalls:
-    """Needs from its host: model_ops, data_dir, mnemo, _pool, _post, switch_model."""
+    """Needs from its host: model_ops, data_dir, mnemo, _free, switch_model."""
 
     @property
     def has_model_library(self) -> bool:
         return self.model_ops is not None and self.data_dir is not None
-
-    def _free(self, fn: Callable[[], Any], on_done: Callback, on_error: Callback) -> None:
-        """Run fn() on a worker (no store needed); results on the GUI thread."""
-        def job() -> None:
-            try:
-                result = fn()
-            except BaseException as exc:  # noqa: BLE001 - shown to the user
-                if on_error is not None:
-                    self._post(on_error, exc)
-                return
-            if on_done is not None:
-                self._post(on_done, result)
-
-        self._pool.start(Job(job))
 
     def current_model_path(self) -> Path:
         model = getattr(self.mnemo, "model", None)
