@@ -208,8 +208,8 @@ class ChatView(QWidget):
         def done(correction) -> None:
             exchange.actions.wrong_button.setEnabled(False)
             exchange.actions.wrong_button.setText("Corrected")
-            self.show_info(f"Saved your correction as a note: “{correction.note.text}”. Mnemo answers from it "
-                           "from now on.")
+            self.show_info(f"Saved your correction as your own note (“{correction.note.text}”); Mnemo answers "
+                           "from it from now on.")
             self.notice.emit("Correction saved")
             self.corrected.emit(correction)
 
