@@ -31,6 +31,8 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
     imp = sub.add_parser("import", parents=[common], help="bring in a Mnemo archive or another assistant's export")
     imp.add_argument("file", type=Path)
     imp.add_argument("--format", choices=FORMATS, help="skip detection: " + ", ".join(FORMATS))
+    imp.add_argument("--me", metavar="NAME", help="in a chat app's export (WhatsApp, Telegram...): which speaker is "
+                                                  "you ('none': nobody)")
     _passphrase_options(imp)
 
     backup = sub.add_parser("backup", parents=[common], help="the store's backups: list, now, restore NAME, delete NAME")
@@ -100,7 +102,8 @@ def export(mnemo, args, out) -> int:
 def import_(mnemo, args, out) -> int:
     given = data_io.passphrase_from(args.passphrase_file)
     parsed = data_io.read_for_import(mnemo, args.file, args.format,
-                                     (lambda: given) if given is not None else (lambda: _prompt(confirm=False)))
+                                     (lambda: given) if given is not None else (lambda: _prompt(confirm=False)),
+                                     me=args.me)
     report = data_io.run_import(mnemo, parsed, args.file.name, _progress_printer(), threading.Event())
     if sys.stderr.isatty():
         print(file=sys.stderr)

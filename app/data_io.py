@@ -48,9 +48,13 @@ def export_secret(given: Passphrase | None) -> Passphrase | KeyringKey:
     return KeyringKey()
 
 
-def read_for_import(mnemo, path: Path, format: str | None, passphrase) -> "ParsedImport":
-    """Read and validate the file, the settings of an archive included; nothing is written."""
-    parsed = mnemo.read_import(Path(path), format, passphrase)
+def read_for_import(mnemo, path: Path, format: str | None, passphrase, me: str | None = None) -> "ParsedImport":
+    """Read and validate the file, the settings of an archive included; nothing is written.
+    `me`: in a chat app's export, which speaker is the user ("none": nobody); asked when needed
+    (WhoIsMe)."""
+    from core.intake.readers import settle_me
+
+    parsed = settle_me(mnemo.read_import(Path(path), format, passphrase), Path(path).name, me)
     if parsed.archive is not None:
         Settings.from_dict(parsed.archive.settings, f"{Path(path).name} (its settings.json)")
     return parsed

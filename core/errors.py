@@ -48,3 +48,17 @@ class ImportFormatError(InvalidInputError):
         if len(message) > 400:
             message = message[:300] + " … " + message[-90:]
         super().__init__(message)
+
+
+NOBODY = "none"  # the answer to "which of them is you?" when none is
+
+
+class WhoIsMe(ImportFormatError):
+    """Several people wrote in a chat app's export and it does not say which one is the user:
+    the user is asked (`mnemo import --me NAME`, or a question in the app). Nothing was imported."""
+
+    def __init__(self, file_name: str, speakers):
+        self.speakers = [name for name, _ in speakers.most_common()]
+        shown = ", ".join(f"{name} ({count:,} messages)" for name, count in speakers.most_common(8))
+        super().__init__(f"Several people wrote in {file_name}: {shown}. Say which one is you with --me NAME (or "
+                         f"--me {NOBODY} when none is); nothing was imported.")

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QProgressDialog
 
-from core.errors import MnemoError
+from core.errors import NOBODY, MnemoError, WhoIsMe
 from core.transfer.crypto import DecryptError, Passphrase, is_encrypted, needs_passphrase
 
 from .display import error_text
@@ -45,7 +45,7 @@ class ImportFlow(QObject):
         if path:
             self.start(path)
 
-    def start(self, path: str | Path, passphrase: Passphrase | None = None) -> bool:
+    def start(self, path: str | Path, passphrase: Passphrase | None = None, me: str | None = None) -> bool:
         """Import `path`; asks for a passphrase first when the archive needs one. False when
         the user gave up before it began."""
         path = Path(path)
@@ -63,7 +63,7 @@ class ImportFlow(QObject):
         self.progress.canceled.connect(self.cancel)
         self.progress.show()
         self.handle = self.bridge.import_file(path, None, passphrase, self._progress, self._done,
-                                              lambda exc: self._failed(exc, path, passphrase))
+                                              lambda exc: self._failed(exc, path, passphrase), me=me)
         return True
 
     def cancel(self) -> None:
@@ -83,6 +83,18 @@ class ImportFlow(QObject):
                 return Passphrase(text)
             except MnemoError as exc:
                 prompt = f"{exc} Passphrase:"
+
+    def ask_me(self, name: str, speakers: list[str]) -> str | None:
+        """Which speaker is the user; None when the user cancels (nothing is imported)."""
+        nobody = "None of them"
+        choice, ok = QInputDialog.getItem(self.window, "Which one is you?",
+                                          f"Several people wrote in {name}. Which one is you? What you said "
+                                          "becomes your own memories; the others' words keep their names.",
+                                          [*speakers, nobody], 0, False)
+        if not ok:
+            self.window.notify("Import cancelled; nothing was changed")
+            return None
+        return NOBODY if choice == nobody else choice
 
     @staticmethod
     def _needs_passphrase(path: Path) -> bool:
@@ -125,6 +137,11 @@ class ImportFlow(QObject):
         self._finish()
         if cancelled:
             self.window.notify("Import cancelled; nothing was changed")
+            return
+        if isinstance(exc, WhoIsMe):  # a chat between people: which of them is the user?
+            me = self.ask_me(path.name, exc.speakers)
+            if me is not None:
+                self.start(path, passphrase, me)
             return
         if isinstance(exc, DecryptError) and passphrase is not None and "passphrase is wrong" in str(exc):
             again = self.ask_passphrase(path.name, again=True)

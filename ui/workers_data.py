@@ -36,15 +36,16 @@ class DataCalls:
         return getattr(self, "data_ops", None) is not None
 
     def import_file(self, path: str | Path, format: str | None, passphrase, on_progress: Callback,
-                    on_done: Callback, on_error: Callback) -> ImportHandle:
+                    on_done: Callback, on_error: Callback, me: str | None = None) -> ImportHandle:
         """Read and validate, then import; on_progress(stage, done, total) along the way,
-        on_done(ImportReport) or on_error(exc) (a Cancelled error after cancel())."""
+        on_done(ImportReport) or on_error(exc) (a Cancelled error after cancel(); WhoIsMe when a
+        chat app's export needs `me`, the speaker who is the user)."""
         handle = ImportHandle()
         ops = self.data_ops
         path = Path(path)
 
         def run(mnemo):
-            parsed = ops.read_for_import(mnemo, path, format, (lambda: passphrase) if passphrase else None)
+            parsed = ops.read_for_import(mnemo, path, format, (lambda: passphrase) if passphrase else None, me=me)
             return ops.run_import(mnemo, parsed, path.name,
                                   lambda stage, done, total: self._post(on_progress, stage, done, total),
                                   handle.event)

@@ -41,6 +41,8 @@ class ImportReport:
     rejected: Rejected = field(default_factory=Rejected)
     settings: dict | None = None  # an archive's settings (the app applies them to an empty store)
     settings_applied: bool = False
+    skipped: Rejected = field(default_factory=Rejected)  # not the user's conversation (reasoning, tool calls...)
+    notes: int = 0  # of the imported: notes about the user (a provider's saved memory, a notes folder)
 
     def lines(self) -> list[str]:
         what = "records" if self.format == "mnemo" else "messages"
@@ -49,8 +51,14 @@ class ImportReport:
                f"Skipped as already remembered: {self.duplicates:,}."]
         if self.quarantined:
             out.append(f"Held back by the guard (see the Guard tab): {self.quarantined:,}.")
+        if self.notes:
+            out.append(f"Of these, notes about you (saved memories, notes): {self.notes:,}.")
         if self.settings_applied:
             out.append("Settings taken over from the archive (decay, schedule, summaries).")
+        if self.skipped.total:
+            out.append(f"Left out as not your conversation: {self.skipped.total:,}:")
+            for reason, count in self.skipped.reasons.most_common():
+                out.append(f"  {count:,} × {reason}")
         out.append(f"Rejected: {self.rejected.total:,}" + ("." if not self.rejected.total else ":"))
         for reason, count in self.rejected.reasons.most_common():
             out.append(f"  {count:,} × {reason} (e.g. {', '.join(self.rejected.examples[reason])})")
@@ -60,7 +68,8 @@ class ImportReport:
         return {"file": self.file, "format": self.format, "found": self.found, "imported": self.imported,
                 "duplicates": self.duplicates, "quarantined": self.quarantined,
                 "conversations": self.conversations, "rejected": self.rejected.total,
-                "rejected_reasons": dict(self.rejected.reasons)}
+                "rejected_reasons": dict(self.rejected.reasons), "notes": self.notes,
+                "skipped": self.skipped.total, "skipped_reasons": dict(self.skipped.reasons)}
 
 
 class ImportService:
@@ -83,7 +92,7 @@ class ImportService:
             memories, history, report = self._from_archive(parsed, file_name)
         else:
             memories, history, report = self._from_turns(parsed, file_name)
-        report.rejected = parsed.rejected
+        report.rejected, report.skipped = parsed.rejected, parsed.skipped
         memories = self._embed(memories, getattr(parsed.archive, "lesson_vectors", {}), progress, cancel)
         held: list[Memory] = []
         if parsed.archive is not None:
@@ -100,6 +109,7 @@ class ImportService:
         report.imported = len(saved)
         report.quarantined = sum(1 for m in saved if m.state == State.QUARANTINED)
         report.conversations = len({m.conversation_id for m in saved if m.kind == Kind.TURN})
+        report.notes = sum(1 for m in saved if m.kind == Kind.NOTE) if parsed.archive is None else 0
         if saved and parsed.archive is None:
             self.stored(saved)
         elif held:
@@ -110,7 +120,8 @@ class ImportService:
 
     # ------------------------------------------------------------ external turns
     def _from_turns(self, parsed: ParsedImport, file_name: str):
-        report = ImportReport(file_name, parsed.format, found=len(parsed.turns) + parsed.rejected.total)
+        report = ImportReport(file_name, parsed.format,
+                              found=len(parsed.turns) + len(parsed.notes) + parsed.rejected.total)
         seen = Counter(_turn_key(m) for m in self.store.all(kinds=[Kind.TURN]))
         source = f"import:{file_name}"
         now = to_epoch(self.clock.now())
@@ -129,7 +140,26 @@ class ImportService:
                 role=turn.role, speaker=turn.speaker, conversation_id=turn.conversation_id, event_at=at,
                 importance=importance, strength=self.policy.initial_strength(importance),
                 state=str(State.ACTIVE), content_hash=digest, updated_at=now))
+        memories += self._notes(parsed, source, now, report)
         return memories, [], report
+
+    def _notes(self, parsed: ParsedImport, source: str, now: float, report: ImportReport) -> list[Memory]:
+        """Notes about the user from the file: one per text (what is remembered already is not again)."""
+        known = {m.content_hash for m in self.store.all(kinds=[Kind.NOTE]) if m.state != State.DELETED}
+        out = []
+        for note in parsed.notes:
+            digest = content_hash(note.text)
+            if digest in known:
+                report.duplicates += 1
+                continue
+            known.add(digest)
+            importance = default_importance(Kind.NOTE, source)
+            out.append(Memory(
+                id=new_id(), text=note.text, kind=str(Kind.NOTE), source=source, created_at=now,
+                event_at=to_epoch(note.at) if note.at is not None else None, importance=importance,
+                strength=self.policy.initial_strength(importance), state=str(State.ACTIVE), content_hash=digest,
+                updated_at=now))
+        return out
 
     # ------------------------------------------------------------ Mnemo archives
     def _from_archive(self, parsed: ParsedImport, file_name: str):

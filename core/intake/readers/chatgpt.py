@@ -10,6 +10,9 @@ from __future__ import annotations
 from .model import ImportFormatError, ParsedImport, expect
 from .times import epoch_time
 
+NAME = "chatgpt"
+MEMBERS = ("conversations.json",)  # read inside an export's zip
+
 ROLES = {"user": "user", "assistant": "assistant"}
 
 

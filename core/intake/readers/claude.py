@@ -8,6 +8,9 @@ from __future__ import annotations
 from .model import ParsedImport, expect
 from .times import iso_time
 
+NAME = "claude"
+MEMBERS = ("conversations.json",)  # read inside an export's zip
+
 ROLES = {"human": "user", "assistant": "assistant"}
 
 

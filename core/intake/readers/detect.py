@@ -1,6 +1,7 @@
 """Finding out what a file is, and reading it with the right importer."""
 from __future__ import annotations
 
+import fnmatch
 import zipfile
 from pathlib import Path
 from typing import Callable
@@ -9,8 +10,20 @@ from ...bounded import StreamedArray, load_json, open_member, text_lines
 from . import chatgpt, claude, jsonl, locomo, memorybank, transcript
 from .model import MAX_FILE_BYTES, ImportFormatError, ParsedImport
 
-FORMATS = ("mnemo", "chatgpt", "claude", "jsonl", "transcript", "locomo", "memorybank")
-JSON_FORMATS = {"chatgpt": chatgpt, "claude": claude, "locomo": locomo, "memorybank": memorybank}
+# The readers, by what they read; each module has NAME (its --format) and parse(...).
+# - JSON exports: looks_like(probe) on the document (or a list's first item); MEMBERS, when
+#   present, are the file names (fnmatch on the member's path) it reads inside a zip.
+# - Line-based exports (chat apps): looks_like(lines) on the first lines, parse(lines, name),
+#   where `lines()` gives (number, text, cut) a line at a time; tried before JSON Lines and
+#   transcripts, which take what no other reader does.
+# - Folders (notes): looks_like(folder), parse(folder).
+JSON_READERS = [chatgpt, claude, locomo, memorybank]
+LINE_READERS: list = []
+FOLDER_READERS: list = []
+JSON_FORMATS = {m.NAME: m for m in JSON_READERS}
+LINE_FORMATS = {m.NAME: m for m in LINE_READERS}
+FOLDER_FORMATS = {m.NAME: m for m in FOLDER_READERS}
+FORMATS = ("mnemo", *JSON_FORMATS, *LINE_FORMATS, "jsonl", "transcript", *FOLDER_FORMATS)
 HEAD = 4096
 
 
@@ -24,6 +37,8 @@ def read_import(path: Path, format: str | None = None, passphrase: Callable | No
     path = Path(path)
     if format is not None and format not in FORMATS:
         raise ImportFormatError(f"'{format}' is not a format Mnemo imports; use one of {', '.join(FORMATS)}.")
+    if path.is_dir():
+        return _folder(path, format)
     try:
         size = path.stat().st_size
         if not path.is_file():
@@ -87,9 +102,19 @@ def read_import(path: Path, format: str | None = None, passphrase: Callable | No
                 return transcript.parse(lambda: _lines(path), path.stem)
             raise
         return jsonl.parse(_lines(path), path.stem)
+    for reader in LINE_READERS:
+        if format == reader.NAME or (format is None and reader.looks_like(_lines(path))):
+            return reader.parse(lambda: _lines(path), path.stem)
     if format == "transcript" or (format is None and path.suffix.lower() != ".jsonl" and first not in (b"{",)):
         return transcript.parse(lambda: _lines(path), path.stem)
     return jsonl.parse(_lines(path), path.stem)
+
+
+def _folder(path: Path, format: str | None) -> ParsedImport:
+    for reader in FOLDER_READERS:
+        if format == reader.NAME or (format is None and reader.looks_like(path)):
+            return reader.parse(path)
+    raise ImportFormatError(f"{path} is a folder, and Mnemo found no notes in it it can import.")
 
 
 def _lines(path: Path):
@@ -119,20 +144,42 @@ def _zip(source, name: str, format: str | None, dim: int) -> ParsedImport:
             return parsed
         if format == "mnemo":
             raise ImportFormatError(f"{name} is a zip file but not a Mnemo archive (it has no manifest.json).")
-        inner = sorted((n for n in names if n.rsplit("/", 1)[-1] == "conversations.json"), key=len)
-        if not inner:
-            raise ImportFormatError(f"{name} holds neither a Mnemo archive nor a conversations.json "
-                                    "(ChatGPT or Claude export).")
-        with open_member(bundle, inner[0]) as stream:
-            data = load_json(stream, inner[0])
-            return _json_format(data, format, f"{name}/{inner[0]}")
+        return _zip_members(bundle, names, name, format)
+
+
+def _zip_members(bundle: zipfile.ZipFile, names: list[str], name: str, format: str | None) -> ParsedImport:
+    """An export's zip ("download your data"): every member a reader knows by its name, read
+    and put together (a Claude export's conversations and its saved memories)."""
+    readers = [format] if format in JSON_FORMATS else list(JSON_FORMATS)
+    wanted = [(n, JSON_FORMATS[r]) for n in sorted(names, key=len) for r in readers
+              if any(fnmatch.fnmatch(n.rsplit("/", 1)[-1], p) or fnmatch.fnmatch(n, p)
+                     for p in getattr(JSON_FORMATS[r], "MEMBERS", ()))]
+    if not wanted:
+        known = sorted({p for m in JSON_READERS for p in getattr(m, "MEMBERS", ())})
+        raise ImportFormatError(f"{name} holds neither a Mnemo archive nor an export Mnemo knows (it looks for "
+                                f"{', '.join(known)}).")
+    result: ParsedImport | None = None
+    for member, reader in wanted:
+        with open_member(bundle, member) as stream:
+            data = load_json(stream, member)
+            probe = [data.first] if isinstance(data, StreamedArray) and data else data
+            if format is None and not reader.looks_like(probe):
+                continue  # (a file of that name that is something else)
+            part = reader.parse(data)
+        if result is None:
+            result = part
+        else:
+            result.merge(part)
+    if result is None:
+        raise ImportFormatError(f"{name} holds {', '.join(m for m, _ in wanted)}, but not in a shape Mnemo knows.")
+    return result
 
 
 def _json_format(data, format: str | None, name: str) -> ParsedImport:
     if format is not None:
         return JSON_FORMATS[format].parse(data)
     probe = [data.first] if isinstance(data, StreamedArray) and data else data
-    for module in (chatgpt, claude, locomo, memorybank):
+    for module in JSON_READERS:
         if module.looks_like(probe):
             return module.parse(data)
     if isinstance(data, (list, StreamedArray)) and not data:

@@ -11,6 +11,8 @@ from ...bounded import MAX_LINE_CHARS
 from .model import ImportFormatError, ParsedImport, expect
 from .times import iso_time
 
+NAME = "jsonl"
+
 Lines = Iterable[tuple[int, str, bool]]  # (number, text, cut): core/bounded.py text_lines
 
 

@@ -10,6 +10,8 @@ from ...bounded import StreamedArray
 from .model import ImportFormatError, ParsedImport, expect
 from .times import pattern_time
 
+NAME = "locomo"
+
 DATE_FORMAT = "%I:%M %p on %d %B, %Y"
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from .model import ImportFormatError, ParsedImport, expect
 from .times import pattern_time
 
+NAME = "memorybank"
+
 
 def looks_like(data) -> bool:
     return (isinstance(data, dict) and bool(data)

@@ -18,6 +18,8 @@ from typing import Callable, Iterable
 from .model import MAX_TURN_CHARS, ImportFormatError, ParsedImport
 from .times import iso_time
 
+NAME = "transcript"
+
 USER_NAMES = {"user", "you", "me", "human", "i"}
 ASSISTANT_NAMES = {"assistant", "ai", "chatgpt", "gpt", "claude", "bot", "mnemo", "gemini", "copilot", "model"}
 SPEAKER = re.compile(

@@ -147,3 +147,53 @@ def test_imported_notes_of_every_state_survive_a_sweep_on_their_original_time(mn
     mnemo.import_parsed(mnemo.read_import(path), path.name)
     mnemo.sweep()
     assert all(m.state == State.ACTIVE for m in mnemo.store.all())
+
+
+def test_notes_about_the_user_and_left_out_parts_are_imported_and_reported(mnemo):
+    """What every reader can hand over besides turns: notes about the user (a provider's saved
+    memory), and what is not the user's conversation, counted by reason."""
+    from core.intake.readers import ParsedImport
+
+    parsed = ParsedImport("claude")
+    parsed.add_turn("I'm allergic to penicillin", "user", "", "c1", None, "conversation 1, message 1")
+    parsed.add_note("The user is a nurse who works night shifts.", datetime(2025, 3, 1, tzinfo=timezone.utc),
+                    "memories.json")
+    parsed.add_note("   ", None, "memories.json, item 2")
+    parsed.skip("a thinking block", "conversation 1, message 2")
+    parsed.skip("a tool call", "conversation 1, message 3")
+    report = mnemo.import_parsed(parsed, "export.zip")
+    notes = [m for m in mnemo.memories() if m.kind == "note"]
+    assert [n.text for n in notes] == ["The user is a nurse who works night shifts."]
+    assert notes[0].source == "import:export.zip" and notes[0].event_at is not None
+    assert report.imported == 2 and report.notes == 1 and report.found == 3
+    assert report.skipped.total == 2 and dict(report.skipped.reasons) == {"a thinking block": 1, "a tool call": 1}
+    assert report.as_json()["skipped_reasons"] == {"a thinking block": 1, "a tool call": 1}
+    assert any("not your conversation: 2" in line for line in report.lines())
+    again = ParsedImport("claude")
+    again.add_note("The user is a nurse who works night shifts.", None, "memories.json")
+    assert mnemo.import_parsed(again, "export.zip").duplicates == 1  # a note is remembered once
+
+
+def test_in_a_chat_between_people_the_user_is_the_speaker_they_name(mnemo):
+    from core.errors import WhoIsMe
+    from core.intake.readers import ParsedImport, settle_me
+
+    def chat():
+        parsed = ParsedImport("whatsapp")
+        parsed.add_spoken("I moved to Porto last month", "Ana", "family", None, "line 1")
+        parsed.add_spoken("Welcome to Porto!", "Rui", "family", None, "line 2")
+        parsed.add_spoken("Thanks!", "Ana", "family", None, "line 3")
+        return parsed
+
+    with pytest.raises(WhoIsMe, match=r"Ana \(2 messages\), Rui \(1 messages\).*--me NAME"):
+        settle_me(chat(), "chat.txt", None)
+    with pytest.raises(ImportFormatError, match="Nobody called 'Bea'.*Ana, Rui"):
+        settle_me(chat(), "chat.txt", "Bea")
+    mine = settle_me(chat(), "chat.txt", "ana")  # case aside
+    assert [(t.speaker, t.text) for t in mine.turns][:2] == [("", "I moved to Porto last month"),
+                                                              ("Rui", "Welcome to Porto!")]
+    nobody = settle_me(chat(), "chat.txt", "none")
+    assert {t.speaker for t in nobody.turns} == {"Ana", "Rui"}
+    mnemo.import_parsed(mine, "chat.txt")
+    facts = {f.fact_key: f.fact_value for f in mnemo.facts.all()}
+    assert facts.get("user|lives in") == "Porto"  # the user's own words state the user's facts

@@ -75,7 +75,7 @@ CASES = [
     ("corrupt zip member", "x.mnemo", corrupt_member(), "damaged"),
     ("member claiming 3 GB", "x.mnemo", huge_member(), "more than Mnemo imports"),
     ("zip without a known export", "x.zip", rezip(good_archive(), lambda p: p.pop("manifest.json")),
-     "neither a Mnemo archive nor a conversations.json"),
+     "neither a Mnemo archive nor an export Mnemo knows"),
     ("JSON that is not an export", "x.json", b'{"hello": "world"}', "not a ChatGPT or Claude export"),
     ("invalid JSON", "x.json", b'[{"mapping": ', "not valid JSON"),
     ("empty list", "x.json", b"[]", "empty list"),
@@ -136,7 +136,7 @@ def test_bad_encrypted_archive(tmp_path, name, content, phrase):
 def test_missing_file_and_folder(tmp_path):
     with pytest.raises(ImportFormatError, match="There is no file"):
         read_import(tmp_path / "nope.json")
-    with pytest.raises(ImportFormatError, match="is not a file"):
+    with pytest.raises(ImportFormatError, match="is a folder, and Mnemo found no notes in it"):
         read_import(tmp_path)
 
 
