@@ -54,18 +54,45 @@ if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] || [ scripts/bootstrap.s
   touch "$STAMP"
 fi
 
-# Qt needs a few shared libraries even offscreen; install them when they are missing.
-if ! QT_QPA_PLATFORM=offscreen "$VENV/bin/python" scripts/check_qt.py >/dev/null 2>&1; then
-  PKGS="libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core \
+# Qt needs a few shared libraries even offscreen, and more for a real screen (X11's xcb plugin
+# needs libxcb-cursor0 and friends); check the platform that will really be used and install
+# what is missing, or say exactly what to install.
+QT_PKGS="libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core \
 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 \
-libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0"
+libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libwayland-client0 libwayland-cursor0 \
+libwayland-egl1"
+qt_ok() {  # $1: the platform to try ("offscreen", or "" for the one this desktop uses)
+  if [ -n "$1" ]; then
+    QT_QPA_PLATFORM="$1" "$VENV/bin/python" scripts/check_qt.py >/dev/null 2>&1
+  else
+    env -u QT_QPA_PLATFORM "$VENV/bin/python" scripts/check_qt.py >/dev/null 2>&1
+  fi
+}
+install_qt_libraries() {
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   if command -v apt-get >/dev/null 2>&1; then
-    echo "bootstrap: installing the system libraries Qt needs: $PKGS"
-    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $PKGS >/dev/null
+    echo "bootstrap: installing the system libraries Qt needs: $QT_PKGS"
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $QT_PKGS >/dev/null
   else
-    echo "bootstrap: Qt cannot start here and this system has no apt-get; install Qt's runtime libraries (EGL, GL, xkbcommon, fontconfig)." >&2
+    echo "bootstrap: Qt cannot start here and this system has no apt-get; install Qt's runtime libraries:" \
+         "EGL, GL, xkbcommon, fontconfig, and for a desktop the xcb-cursor, xcb-icccm, xcb-image, xcb-keysyms," \
+         "xcb-randr, xcb-render-util, xcb-shape, xcb-xinerama, xcb-xkb and xkbcommon-x11 libraries" \
+         "(or Wayland's client libraries)." >&2
   fi
+}
+if ! qt_ok offscreen; then
+  install_qt_libraries
   QT_QPA_PLATFORM=offscreen "$VENV/bin/python" scripts/check_qt.py
+fi
+if { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; } && [ "${QT_QPA_PLATFORM:-}" != offscreen ] \
+    && ! qt_ok ""; then  # a desktop: the window must open on it, not only offscreen
+  install_qt_libraries
+  if ! qt_ok ""; then
+    echo "bootstrap: Qt cannot open a window on this desktop (DISPLAY=${DISPLAY:-} WAYLAND_DISPLAY=${WAYLAND_DISPLAY:-})." >&2
+    echo "bootstrap: what Qt says:" >&2
+    env -u QT_QPA_PLATFORM "$VENV/bin/python" scripts/check_qt.py 2>&1 | tail -n 5 >&2 || true
+    echo "bootstrap: install these packages (Debian/Ubuntu names) and run make run again: $QT_PKGS" >&2
+    exit 1
+  fi
 fi
