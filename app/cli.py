@@ -69,9 +69,20 @@ def _clock(now: str | None) -> Clock:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    if needs_store(args):  # the desktop app may own the memory: then it runs the command
+        from .owner.client import forward
+
+        status = _guarded(lambda: forward(argv, args.data_dir or default_data_dir()))
+        if status is not None:
+            return status
+    return _guarded(lambda: run(args))
+
+
+def _guarded(work) -> int | None:
     try:
-        return run(args)
+        return work()
     except MnemoError as exc:
         print(f"mnemo: {printable(str(exc))}", file=sys.stderr)
         return 1
@@ -81,12 +92,47 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mnemo: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`mnemo list | head`): stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
-def run(args: argparse.Namespace) -> int:
+def needs_store(args: argparse.Namespace) -> bool:
+    """Does the command open the memory (rather than its own stores, the model library or the backups)?"""
+    if args.command in ("eval", "models"):
+        return False
+    return not (args.command in cli_data.COMMANDS and not cli_data.needs_store(args))
+
+
+def run_for_client(argv: list[str], mnemo) -> int:
+    """A command another program sent the app (app/owner/server.py), run on the app's open
+    memory. Its printing goes back to that program."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse said what was wrong (to the client)
+        return int(exc.code or 0)
+
+    def checked() -> int:
+        if args.now is not None:
+            raise MnemoError("The app is using this memory with the real time; --now needs it closed (close the "
+                             "app, or give another --data-dir).")
+        if args.model is not None:
+            raise MnemoError("The app is using this memory with its own model; --model needs it closed (or choose "
+                             "the model in the app: File ▸ Language Models…).")
+        if args.command == "backup" and args.backup_command in ("restore", "delete"):
+            raise MnemoError("A backup cannot be restored or deleted while the app has the memory open; use "
+                             "File ▸ Backups… in the app, or close it first.")
+        return run(args, mnemo=mnemo)
+    return _guarded(checked)
+
+
+def run(args: argparse.Namespace, mnemo=None) -> int:
+    """`mnemo`: an open memory to use (the app's, for a client's command), else one is opened."""
     from .wiring import build_mnemo
 
-    clock = _clock(args.now)
+    clock = mnemo.clock if mnemo is not None else _clock(args.now)
     at = parse_instant(args.at) if getattr(args, "at", None) else None
     args.clock, args.data_dir_resolved = clock, args.data_dir or default_data_dir()
     if args.command == "eval":  # its own stores, not the user's memory
@@ -103,7 +149,9 @@ def run(args: argparse.Namespace) -> int:
     wait = args.wait if args.wait is not None else 0.5
     if wait < 0:
         raise ValueError("--wait must be 0 seconds or more")
-    mnemo = build_mnemo(args.data_dir_resolved, clock, args.model, wait=wait)
+    owned = mnemo is None
+    if owned:
+        mnemo = build_mnemo(args.data_dir_resolved, clock, args.model, wait=wait)
     try:
         if args.command in cli_store.COMMANDS:
             return cli_store.COMMANDS[args.command](mnemo, args, print_json)
@@ -121,7 +169,8 @@ def run(args: argparse.Namespace) -> int:
             status = COMMANDS[args.command](mnemo, args, at)
         return DAMAGED if mnemo.store.damage and status == 0 else status
     finally:
-        mnemo.close()
+        if owned:
+            mnemo.close()
 
 
 def _add(mnemo, args, at) -> int:

@@ -129,6 +129,37 @@ def start_upkeep_when_ready(bridge, data_dir: Path) -> UpkeepStarter:
     return UpkeepStarter(bridge, data_dir)
 
 
+class ClientDoor:
+    """While the app has the memory open, `mnemo` commands from other programs come in through
+    it (app/owner/): they run on the app's memory, and the app's views refresh after them."""
+
+    def __init__(self, bridge, data_dir: Path):
+        self.bridge = bridge
+        self.data_dir = data_dir
+        self.server = None
+        bridge.opened.connect(self.start)
+
+    def start(self) -> None:
+        if self.server is not None or self.bridge.mnemo is None:
+            return
+        from .owner.server import OwnerServer
+
+        try:
+            self.server = OwnerServer(self.data_dir, self.bridge.mnemo, on_change=self.bridge.memories_changed.emit,
+                                      on_progress=self.bridge.show_outside_progress).start()
+        except OSError as exc:  # commands then say the memory is in use, as before
+            print(f"mnemo-gui: other programs cannot use the memory while the app runs ({exc}).", file=sys.stderr)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+def serve_clients_when_open(bridge, data_dir: Path) -> ClientDoor:
+    return ClientDoor(bridge, data_dir)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -188,11 +219,13 @@ def main(argv: list[str] | None = None) -> int:
         tray.show()
 
     upkeep = start_upkeep_when_ready(bridge, data_dir)
+    owner = serve_clients_when_open(bridge, data_dir)
 
     def shut_down() -> None:
         window.hide()
         if tray is not None:
             tray.hide()
+        owner.stop()
         upkeep.stop()
         bridge.shutdown()
         instance.release()

@@ -33,7 +33,7 @@ def default_model_path() -> Path:
     return Path(dist.locate_file(DEFAULT_MODEL_FILE))
 
 
-MNEMO_ENTRIES = {"store", "settings.json", "backups", "store.lock", "models", "restore-on-start.txt"}
+MNEMO_ENTRIES = {"store", "settings.json", "backups", "store.lock", "models", "restore-on-start.txt", "owner.sock"}
 
 
 def ensure_private_dir(path: Path) -> Path:

@@ -192,6 +192,10 @@ class MnemoBridge(ChatCalls, DataCalls, GuardCalls, MemoryLifeCalls, ModelCalls,
             return "Ready — no embedding model"
         return "Ready"
 
+    def show_outside_progress(self, text: str) -> None:
+        """From any thread: what another program's command is doing with the memory ("" when done)."""
+        self._post(lambda: self._set_status(text or self._ready_status()))
+
     def _set_status(self, text: str) -> None:
         self.status_text = text
         self.status.emit(text)

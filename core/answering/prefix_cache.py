@@ -89,7 +89,8 @@ class PrefixCache:
         import llama_cpp
 
         try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            for folder in (path.parent.parent, path.parent):  # (mkdir's parents=True would not make them private)
+                folder.mkdir(mode=0o700, exist_ok=True)
             tmp = path.with_suffix(".tmp")
             array = (llama_cpp.llama_token * len(prefix))(*prefix)
             if llama_cpp.llama_state_save_file(llama._ctx.ctx, str(tmp).encode("utf-8"), array, len(prefix)):
