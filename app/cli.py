@@ -10,7 +10,7 @@ from core.errors import MnemoError, ModelError
 from core.memory.decay import decays
 from core.memory.records import Source
 
-from . import cli_data, cli_eval, cli_facts, cli_guard, cli_models, cli_store, cli_upkeep
+from . import cli_clients, cli_data, cli_eval, cli_facts, cli_guard, cli_models, cli_store, cli_upkeep
 from .cli_common import hit_json, lesson_json, memory_json, print_json, printable, short
 from .paths import default_data_dir
 
@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add = sub.add_parser("add", parents=[common], help="remember a note; prints its id")
     add.add_argument("text")
-    add.add_argument("--source", choices=ADD_SOURCES, default="user")
+    add.add_argument("--source", type=_add_source, default="user",
+                     help="user (default), clipboard, import, assistant, or agent:NAME (another program)")
     add.add_argument("--at", metavar="ISO-8601", help="when the noted event happened")
 
     ask = sub.add_parser("ask", parents=[common], help="answer a question from memory with the local model")
@@ -61,7 +62,17 @@ def build_parser() -> argparse.ArgumentParser:
     cli_eval.add_parsers(sub, common)
     cli_store.add_parsers(sub, common)
     cli_models.add_parsers(sub, common)
+    cli_clients.add_parsers(sub, common)
+    mcp = sub.add_parser("mcp", parents=[common], help="serve the memory to other programs over MCP (stdio)")
+    mcp.add_argument("--http", action="store_true", help="a streamable-HTTP endpoint on this computer instead")
+    mcp.add_argument("--port", type=int, default=8765, help="its port (default 8765; 127.0.0.1 only)")
     return parser
+
+
+def _add_source(value: str) -> str:
+    if value in ADD_SOURCES or (value.startswith("agent:") and value[6:].strip()):
+        return value
+    raise argparse.ArgumentTypeError(f"'{value}' is not a source; use {', '.join(ADD_SOURCES)} or agent:NAME")
 
 
 def _clock(now: str | None) -> Clock:
@@ -101,16 +112,26 @@ def _guarded(work) -> int | None:
 
 def needs_store(args: argparse.Namespace) -> bool:
     """Does the command open the memory (rather than its own stores, the model library or the backups)?"""
-    if args.command in ("eval", "models"):
+    if args.command in ("eval", "models", "clients", "mcp"):
         return False
     return not (args.command in cli_data.COMMANDS and not cli_data.needs_store(args))
+
+
+_PARSER: list[argparse.ArgumentParser] = []
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The parser, built once for the commands the app runs for clients (parsing does not change it)."""
+    if not _PARSER:
+        _PARSER.append(build_parser())
+    return _PARSER[0]
 
 
 def run_for_client(argv: list[str], mnemo) -> int:
     """A command another program sent the app (app/owner/server.py), run on the app's open
     memory. Its printing goes back to that program."""
     try:
-        args = build_parser().parse_args(argv)
+        args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse said what was wrong (to the client)
         return int(exc.code or 0)
 
@@ -137,6 +158,15 @@ def run(args: argparse.Namespace, mnemo=None) -> int:
     args.clock, args.data_dir_resolved = clock, args.data_dir or default_data_dir()
     if args.command == "eval":  # its own stores, not the user's memory
         return cli_eval.run(args)
+    if args.command in ("clients", "mcp"):  # who may use the memory; the MCP server (it opens the memory per call)
+        from .paths import ensure_private_dir
+
+        ensure_private_dir(args.data_dir_resolved)
+        if args.command == "clients":
+            return cli_clients.run(args, print_json)
+        from .mcp_server import serve
+
+        return serve(args.data_dir_resolved, main, http=args.http, port=args.port)
     if args.command == "models":  # the model library: the store stays closed (usable while the app runs)
         from .paths import ensure_private_dir
         from .wiring import offline_environment

@@ -144,3 +144,22 @@ def restore_now(data_dir: Path, name: str, clock) -> str:
     cancel_restore(data_dir)
     safety = restore_store(Path(data_dir), find_backup(Path(data_dir), name), clock.now())
     return safety.name if safety is not None else ""  # "": the store folder was missing, nothing to keep
+
+
+def allowed_clients(data_dir: Path) -> list:
+    """The programs allowed to use the memory over MCP (app/clients.py), by name."""
+    from .clients import Clients
+
+    return sorted(Clients(data_dir).all().values(), key=lambda c: c.name.casefold())
+
+
+def allow_client(data_dir: Path, name: str, write: bool) -> None:
+    from .clients import Clients
+
+    Clients(data_dir).allow(name, write=write)
+
+
+def revoke_client(data_dir: Path, name: str) -> None:
+    from .clients import Clients
+
+    Clients(data_dir).revoke(name)

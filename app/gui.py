@@ -146,7 +146,8 @@ class ClientDoor:
 
         try:
             self.server = OwnerServer(self.data_dir, self.bridge.mnemo, on_change=self.bridge.memories_changed.emit,
-                                      on_progress=self.bridge.show_outside_progress).start()
+                                      on_progress=self.bridge.show_outside_progress,
+                                      on_consent=self.bridge.consent_requested.emit).start()
         except OSError as exc:  # commands then say the memory is in use, as before
             print(f"mnemo-gui: other programs cannot use the memory while the app runs ({exc}).", file=sys.stderr)
 

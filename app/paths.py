@@ -33,7 +33,8 @@ def default_model_path() -> Path:
     return Path(dist.locate_file(DEFAULT_MODEL_FILE))
 
 
-MNEMO_ENTRIES = {"store", "settings.json", "backups", "store.lock", "models", "restore-on-start.txt", "owner.sock"}
+MNEMO_ENTRIES = {"store", "settings.json", "backups", "store.lock", "models", "restore-on-start.txt", "owner.sock",
+                 "clients.json"}
 
 
 def ensure_private_dir(path: Path) -> Path:

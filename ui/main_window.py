@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         bridge.open_failed.connect(self._open_failed)
         bridge.damaged.connect(self.show_damage)
         bridge.warning.connect(lambda text: QMessageBox.warning(self, "Mnemo", text))
+        bridge.consent_requested.connect(self.ask_consent)
         bridge.embedder_failed.connect(self._part_failed)
         bridge.model_failed.connect(lambda message: self._part_failed(message, offer_model=True))
         bridge.ready.connect(self._ready)
@@ -124,6 +125,9 @@ class MainWindow(QMainWindow):
         self.backups_action = self._action("Backups…", None, self.open_backups,
                                            "Back up the memory now, or restore an earlier copy")
         self.backups_action.setEnabled(self.bridge.can_move_data)
+        self.apps_action = self._action("Connected Apps…", None, self.open_connected_apps,
+                                        "Programs that may use your memory over MCP, and their access")
+        self.apps_action.setEnabled(self.bridge.can_move_data)
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -139,6 +143,7 @@ class MainWindow(QMainWindow):
         memory_menu.addAction(self.capture_action)
         memory_menu.addAction(self.search_action)
         memory_menu.addAction(self.sweep_action)
+        memory_menu.addAction(self.apps_action)
         memory_menu.addSeparator()
         memory_menu.addAction(self.stop_action)
         view_menu = bar.addMenu("&View")
@@ -181,6 +186,20 @@ class MainWindow(QMainWindow):
         dialog = BackupsDialog(self.bridge, self)
         dialog.open()
         return dialog
+
+    def open_connected_apps(self):
+        from .connected_apps import ConnectedAppsDialog
+
+        dialog = ConnectedAppsDialog(self.bridge, self)
+        dialog.open()
+        return dialog
+
+    def ask_consent(self, name: str):
+        from .connected_apps import ask_consent
+
+        self.activate()
+        self.consent_box = ask_consent(self, self.bridge, name)
+        return self.consent_box
 
     def open_quick_capture(self) -> None:
         self.quick_capture.open_capture()

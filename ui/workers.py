@@ -67,6 +67,7 @@ class MnemoBridge(ChatCalls, DataCalls, GuardCalls, MemoryLifeCalls, ModelCalls,
     maintenance_failed = Signal(str, str)  # (job, why)
     damaged = Signal(str)  # the store opened read-only: what is wrong and what to do (ui/workers_repair.py)
     warning = Signal(str)  # something did not go as asked (a purge that could not reach every backup)
+    consent_requested = Signal(str)  # a program asks to use the memory (MCP): ask the user (any thread)
 
     _deliver = Signal(object, object)  # (callback, args) from a worker to the GUI thread
 

@@ -97,6 +97,19 @@ class DataCalls:
             return name
         self.call_folder(run, on_done, on_error)
 
+    def connected_apps(self, on_done: Callback, on_error: Callback = None) -> None:
+        """on_done(list of allowed programs, with their access and last use)."""
+        ops = self.data_ops
+        self.call_folder(lambda folder: ops.allowed_clients(folder), on_done, on_error)
+
+    def allow_client(self, name: str, write: bool, on_done: Callback = None, on_error: Callback = None) -> None:
+        ops = self.data_ops
+        self.call_folder(lambda folder: ops.allow_client(folder, name, write), on_done, on_error)
+
+    def revoke_client(self, name: str, on_done: Callback = None, on_error: Callback = None) -> None:
+        ops = self.data_ops
+        self.call_folder(lambda folder: ops.revoke_client(folder, name), on_done, on_error)
+
     def delete_backup(self, name: str, on_done: Callback, on_error: Callback = None) -> None:
         """Delete a backup for good (asked first by the dialog); on_done(its name)."""
         ops = self.data_ops

@@ -32,6 +32,17 @@ def connect(data_dir: Path) -> socket.socket | None:
     return sock
 
 
+def ask_consent(data_dir: Path, name: str) -> bool:
+    """Ask the running app to ask the user whether the program `name` may use the memory (the
+    answer is saved by the app); False when no app runs."""
+    sock = connect(Path(data_dir).expanduser())
+    if sock is None:
+        return False
+    with sock:
+        send(sock, {"consent": name})
+    return True
+
+
 def forward(argv: list[str], data_dir: Path, stdout=None, stderr=None) -> int | None:
     """Run `argv` in the app that owns the memory; its exit status, or None when no app runs."""
     sock = connect(Path(data_dir).expanduser())

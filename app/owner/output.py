@@ -22,7 +22,10 @@ class _Routed(io.TextIOBase):
         return self._target().write(text)
 
     def flush(self) -> None:
-        self._target().flush()
+        try:
+            self._target().flush()
+        except ValueError:  # closed at exit
+            pass
 
     def isatty(self) -> bool:
         return self._target().isatty()

@@ -21,13 +21,14 @@ PROGRESS = re.compile(r"(Reading|Saving|Embedding): ([\d,]+/[\d,]+)")  # app/cli
 
 class OwnerServer:
     def __init__(self, data_dir: Path, mnemo, on_change: Callable[[], None] | None = None,
-                 on_progress: Callable[[str], None] | None = None):
+                 on_progress: Callable[[str], None] | None = None, on_consent: Callable[[str], None] | None = None):
         """`on_change()`: a client's command ran (the memory may have changed); `on_progress(text)`:
         what a client's long command says of its progress ("Reading: 1,200/5,000"), for the app to show too."""
         self.data_dir = Path(data_dir)
         self.mnemo = mnemo
         self.on_change = on_change or (lambda: None)
         self.on_progress = on_progress or (lambda text: None)
+        self.on_consent = on_consent or (lambda name: None)  # a program asks to use the memory: ask the user
         self.path = socket_path(self.data_dir)
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
@@ -91,6 +92,9 @@ class OwnerServer:
                     send(conn, message)
             try:
                 request = next(lines(conn), None)
+                if isinstance(request, dict) and isinstance(request.get("consent"), str):
+                    self.on_consent(request["consent"][:80])
+                    return
                 if not isinstance(request, dict) or not isinstance(request.get("argv"), list):
                     return
                 tty = request.get("tty") or {}

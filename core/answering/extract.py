@@ -91,6 +91,8 @@ def origin(memory, now: float | None = None) -> str:
     source = base_source(memory.source)
     if memory.kind == Kind.FACT:
         return f"From what you told me on {label}"
+    if source == Source.AGENT:  # written by another program the user allowed
+        return f"From what {memory.source.split(':', 1)[-1]} noted on {label}"
     if memory.kind == Kind.NOTE or source in (Source.USER, Source.QUICK_CAPTURE):
         return f"From your note of {label}"
     if memory.speaker:

@@ -166,4 +166,6 @@ def _origin(memory: Memory) -> str:
     source = memory.source.split(":", 1)
     if source[0] == "import":
         return "an import" + (f" ({source[1]})" if len(source) > 1 else "")
+    if source[0] == "agent":
+        return "another program" + (f" ({source[1]})" if len(source) > 1 else "")
     return {"clipboard": "the clipboard", "assistant": "the assistant's own words"}.get(source[0], source[0])

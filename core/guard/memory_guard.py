@@ -34,7 +34,7 @@ from .lessons import ATTACK, FALSE_ALARM, Lessons
 from .prototypes import InstructionPrototypes
 from .rules import instruction_reason
 
-SCREENED_SOURCES = frozenset({"clipboard", "import"})
+SCREENED_SOURCES = frozenset({"clipboard", "import", "agent"})
 QUARANTINED = "quarantined"
 EXCLUDED = "excluded"
 RELEASED = "released"

@@ -37,7 +37,7 @@ def default_importance(kind: str, source: str, role: str = "") -> float:
     A note the user chose to save matters most; the assistant's own words least."""
     if role == "assistant" or source == Source.ASSISTANT:
         return 0.3
-    if base_source(source) == "import":
+    if base_source(source) in ("import", "agent"):
         return 0.4
     return 0.7 if kind == Kind.NOTE else 0.5
 
@@ -184,4 +184,6 @@ def _why(memory: Memory, reason: str) -> str:
 
 
 def _actor(source: str) -> str:
+    if base_source(source) == "agent":
+        return str(source)  # the program, by the name it gave ("agent:Claude Desktop")
     return "assistant" if source == Source.ASSISTANT else "user" if base_source(source) != "import" else "import"

@@ -29,6 +29,7 @@ class Source(StrEnum):
     IMPORT = "import"
     ASSISTANT = "assistant"
     MNEMO = "mnemo"  # written by Mnemo itself: summaries, the portrait, lessons
+    AGENT = "agent"  # another program the user allowed (MCP), as "agent:NAME": trusted as imports are
 
 
 class State(StrEnum):
