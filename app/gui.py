@@ -21,6 +21,9 @@ from core.clock import Clock, FixedClock, SystemClock, parse_instant  # noqa: E4
 from .paths import default_data_dir  # noqa: E402
 
 
+OPEN_WAIT = 15.0  # seconds to wait for a command (or an MCP call) that has the memory open to finish
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mnemo-gui", description="Mnemo: a private memory assistant.")
     parser.add_argument("--data-dir", type=Path, default=None,
@@ -68,7 +71,7 @@ def build_bridge(data_dir: Path, clock: Clock, model_path: Path | None = None):
     def factory():
         from .wiring import build_mnemo
 
-        return build_mnemo(data_dir, clock, model_path)
+        return build_mnemo(data_dir, clock, model_path, wait=OPEN_WAIT)
 
     def switch(mnemo, path: Path) -> Path:  # File ▸ Choose Language Model…
         from .wiring import switch_model
