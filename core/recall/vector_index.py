@@ -53,10 +53,10 @@ class VectorIndex:
         if depth <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if n < self.approx_from:
-            return _exact(matrix, query, allowed, depth)
+            return _exact(matrix, query, allowed, depth, epoch)
         built = self._follow(matrix, epoch)
         if built is None:
-            return _exact(matrix, query, allowed, depth)
+            return _exact(matrix, query, allowed, depth, epoch)
         rows, held = self._candidates(built, query, allowed, depth * CANDIDATES)
         tail = np.arange(held, n)[allowed[held:n]]  # newer than the index: scanned exactly
         rows = np.concatenate([rows[rows < n], tail])
@@ -150,8 +150,23 @@ def _add(built: _Built, matrix: np.ndarray, n: int, lock: threading.Lock) -> Non
             built.rows = stop
 
 
-def _exact(matrix: np.ndarray, query: np.ndarray, allowed: np.ndarray, depth: int):
+_LAST = threading.local()  # this thread's last exact scan: (matrix, its rows, epoch, query, scores)
+
+
+def _scores(matrix: np.ndarray, query: np.ndarray, epoch: int | None) -> np.ndarray:
+    """matrix @ query; a question's searches (its hits, then what it cues) scan once, not twice.
+    Reused only for the same matrix, rows and vector epoch (a replaced vector changes it)."""
+    last = getattr(_LAST, "scan", None)
+    if (epoch is not None and last is not None and last[0] is matrix and last[1] == matrix.shape[0]
+            and last[2] == epoch and last[3].shape == query.shape and np.array_equal(last[3], query)):
+        return last[4]
     scores = matrix @ query
+    _LAST.scan = (matrix, matrix.shape[0], epoch, np.array(query, copy=True), scores)
+    return scores
+
+
+def _exact(matrix: np.ndarray, query: np.ndarray, allowed: np.ndarray, depth: int, epoch: int | None = None):
+    scores = _scores(matrix, query, epoch)
     masked = np.where(allowed, scores, -np.inf)
     top = np.argpartition(-masked, depth - 1)[:depth]
     top = top[np.argsort(-masked[top], kind="stable")]
