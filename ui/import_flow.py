@@ -45,7 +45,8 @@ class ImportFlow(QObject):
         if path:
             self.start(path)
 
-    def start(self, path: str | Path, passphrase: Passphrase | None = None, me: str | None = None) -> bool:
+    def start(self, path: str | Path, passphrase: Passphrase | None = None, me: str | None = None,
+              format: str | None = None) -> bool:
         """Import `path`; asks for a passphrase first when the archive needs one. False when
         the user gave up before it began."""
         path = Path(path)
@@ -62,8 +63,8 @@ class ImportFlow(QObject):
         self.progress.setAutoReset(False)
         self.progress.canceled.connect(self.cancel)
         self.progress.show()
-        self.handle = self.bridge.import_file(path, None, passphrase, self._progress, self._done,
-                                              lambda exc: self._failed(exc, path, passphrase), me=me)
+        self.handle = self.bridge.import_file(path, format, passphrase, self._progress, self._done,
+                                              lambda exc: self._failed(exc, path, passphrase, me, format), me=me)
         return True
 
     def cancel(self) -> None:
@@ -83,6 +84,18 @@ class ImportFlow(QObject):
                 return Passphrase(text)
             except MnemoError as exc:
                 prompt = f"{exc} Passphrase:"
+
+    def ask_date_order(self, name: str) -> str | None:
+        """Day or month first, when the file's dates read both ways; None when the user cancels."""
+        choices = {"Day first (31/12/2023)": "whatsapp-dmy", "Month first (12/31/2023)": "whatsapp-mdy"}
+        choice, ok = QInputDialog.getItem(self.window, "Which date order?",
+                                          f"The dates in {name} can be read day first or month first, and both make "
+                                          "sense. How does your phone write the 31st of December?",
+                                          list(choices), 0, False)
+        if not ok:
+            self.window.notify("Import cancelled; nothing was changed")
+            return None
+        return choices[choice]
 
     def ask_me(self, name: str, speakers: list[str]) -> str | None:
         """Which speaker is the user; None when the user cancels (nothing is imported)."""
@@ -132,7 +145,8 @@ class ImportFlow(QObject):
         box.setObjectName("importReport")
         box.open()
 
-    def _failed(self, exc: BaseException, path: Path, passphrase) -> None:
+    def _failed(self, exc: BaseException, path: Path, passphrase, me: str | None = None,
+                format: str | None = None) -> None:
         cancelled = self.handle is not None and self.handle.cancelled
         self._finish()
         if cancelled:
@@ -141,7 +155,12 @@ class ImportFlow(QObject):
         if isinstance(exc, WhoIsMe):  # a chat between people: which of them is the user?
             me = self.ask_me(path.name, exc.speakers)
             if me is not None:
-                self.start(path, passphrase, me)
+                self.start(path, passphrase, me, format)
+            return
+        if "--format whatsapp-dmy" in str(exc):  # a chat whose dates read both ways: ask which
+            order = self.ask_date_order(path.name)
+            if order is not None:
+                self.start(path, passphrase, me, order)
             return
         if isinstance(exc, DecryptError) and passphrase is not None and "passphrase is wrong" in str(exc):
             again = self.ask_passphrase(path.name, again=True)

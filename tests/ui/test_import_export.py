@@ -1,5 +1,6 @@
 """File ▸ Import…, Export…, Export as Markdown… and Backups…, driven as a user would."""
 import json
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -8,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 from app import data_io
 from core.transfer.crypto import MAGIC, Passphrase
 
+ROOT = Path(__file__).resolve().parents[2]
 LINES = [{"conversation": "porto", "role": "user", "content": "We land in Porto at 9 on Friday",
           "timestamp": "2024-03-01T08:00:00Z"},
          {"conversation": "porto", "role": "assistant", "content": "Have a good flight!",
@@ -149,3 +151,28 @@ def test_without_data_operations_the_menu_items_are_disabled(make_window):
     window = make_window()
     assert not window.importer.action.isEnabled() and not window.exporter.action.isEnabled()
     assert not window.backups_action.isEnabled()
+
+
+def test_a_chat_between_people_asks_who_you_are_and_a_two_way_date_asks_the_order(qtbot, window, monkeypatch):
+    """File ▸ Import… of WhatsApp exports: the app asks which speaker is the user (their words become
+    theirs), and for a file whose dates read both ways, which order the phone writes."""
+    samples = ROOT / "tests" / "data" / "import_samples" / "whatsapp"
+    asked = []
+
+    def choose(parent, title, label, items, current=0, editable=False):
+        asked.append((title, list(items)))
+        return (items[0], True)  # the first speaker; "Day first"
+
+    monkeypatch.setattr("ui.import_flow.QInputDialog.getItem", staticmethod(choose))
+    window.importer.start(samples / "WhatsApp Chat with Rui.txt")
+    qtbot.waitUntil(lambda: window.importer.last_report is not None, timeout=20_000)
+    assert asked[0][0] == "Which one is you?" and asked[0][1][-1] == "None of them"
+    me = asked[0][1][0]
+    turns = [m for m in window.bridge.mnemo.memories() if m.kind == "turn"]
+    assert turns and any(m.speaker == "" for m in turns) and all(m.speaker != me for m in turns)
+
+    window.importer.last_report = None
+    window.importer.start(samples / "ambiguous.txt")
+    qtbot.waitUntil(lambda: window.importer.last_report is not None, timeout=20_000)
+    assert [title for title, _ in asked][1:] == ["Which date order?", "Which one is you?"]
+    assert window.importer.last_report.imported == 3
