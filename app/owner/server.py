@@ -99,12 +99,13 @@ class OwnerServer:
                     return
                 tty = request.get("tty") or {}
                 out, err = ToClient(reply, "out", bool(tty.get("stdout"))), ToClient(reply, "err", bool(tty.get("stderr")))
-                with routed(out, err):
-                    status = run_for_client([str(a) for a in request["argv"]], self.mnemo)
+                try:
+                    with routed(out, err):
+                        status = run_for_client([str(a) for a in request["argv"]], self.mnemo)
+                finally:
+                    self.on_change()  # before the client hears the end, so a view is never behind it
                 reply({"exit": status})
                 self.on_progress("")
             except (OSError, ValueError) as exc:  # the client went away
                 log.info("a client's command ended early: %s", exc)
                 return
-            finally:
-                self.on_change()

@@ -120,7 +120,14 @@ def test_unexpected_errors_become_sentences(qtbot, bridge_for):
 
 def test_shutdown_cancels_a_running_answer_and_closes_the_store(qtbot, bridge_for, tmp_path, clock):
     model = ScriptedModel(" ".join(["word"] * 200), delay=0.05)
-    bridge = bridge_for(lambda: Mnemo(tmp_path / "data", clock, HashEmbedder(), model))
+
+    def with_a_memory():  # an empty memory is answered without the model: nothing to cancel
+        mnemo = Mnemo(tmp_path / "data", clock, HashEmbedder(), model)
+        mnemo.add_note("Tell me about the word of the day")
+        mnemo.answers.capable = lambda: True  # the model streams its answer word by word
+        return mnemo
+
+    bridge = bridge_for(with_a_memory)
     bridge.start()
     qtbot.waitUntil(lambda: bridge.is_ready, timeout=5000)
     tokens = []

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import fnmatch
+import io
 import zipfile
 from pathlib import Path
 from typing import Callable
 
-from ...bounded import StreamedArray, load_json, open_member, text_lines
-from . import chatgpt, claude, jsonl, locomo, memorybank, transcript
+from ...bounded import MAX_LINE_CHARS, StreamedArray, load_json, open_member, text_lines
+from . import chatgpt, claude, jsonl, locomo, markdown_notes, memorybank, text_notes, transcript
+from . import aistudio, gemini, grok, openwebui  # (the assistants' exports)
+from . import deepseek  # (DeepSeek's export: a tree like ChatGPT's, told apart by its 'fragments')
+from . import sillytavern, telegram, whatsapp  # (chat apps: SillyTavern, Telegram Desktop, WhatsApp)
 from .model import MAX_FILE_BYTES, ImportFormatError, ParsedImport
 
 # The readers, by what they read; each module has NAME (its --format) and parse(...).
@@ -17,9 +21,9 @@ from .model import MAX_FILE_BYTES, ImportFormatError, ParsedImport
 #   where `lines()` gives (number, text, cut) a line at a time; tried before JSON Lines and
 #   transcripts, which take what no other reader does.
 # - Folders (notes): looks_like(folder), parse(folder).
-JSON_READERS = [chatgpt, claude, locomo, memorybank]
-LINE_READERS: list = []
-FOLDER_READERS: list = []
+JSON_READERS = [chatgpt, claude, locomo, memorybank, grok, openwebui, gemini, aistudio, deepseek, telegram]
+LINE_READERS: list = [sillytavern, whatsapp, whatsapp.DAY_FIRST, whatsapp.MONTH_FIRST]
+FOLDER_READERS: list = [markdown_notes, text_notes]
 JSON_FORMATS = {m.NAME: m for m in JSON_READERS}
 LINE_FORMATS = {m.NAME: m for m in LINE_READERS}
 FOLDER_FORMATS = {m.NAME: m for m in FOLDER_READERS}
@@ -85,6 +89,8 @@ def read_import(path: Path, format: str | None = None, passphrase: Callable | No
     first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     wants_json = format in JSON_FORMATS or (format is None and first in (b"[", b"{")
                                             and path.suffix.lower() != ".jsonl")
+    if wants_json and not format and (chat := _chat_lines(head, size)) is not None:
+        return chat.parse(lambda: _lines(path), path.stem)  # ("[31.12.23, 21:05:09] Ana: ..." is not JSON)
     if wants_json:
         try:
             with path.open("rb") as handle:  # the file stays open while the readers stream it
@@ -98,6 +104,8 @@ def read_import(path: Path, format: str | None = None, passphrase: Callable | No
                 raise
             if jsonl.looks_like(_lines(path)):
                 return jsonl.parse(_lines(path), path.stem)
+            if (chat := next((r for r in LINE_READERS if r.looks_like(_lines(path))), None)) is not None:
+                return chat.parse(lambda: _lines(path), path.stem)  # (SillyTavern's lines in a .json or .txt)
             if path.suffix.lower() not in (".json", ""):
                 return transcript.parse(lambda: _lines(path), path.stem)
             raise
@@ -144,7 +152,61 @@ def _zip(source, name: str, format: str | None, dim: int) -> ParsedImport:
             return parsed
         if format == "mnemo":
             raise ImportFormatError(f"{name} is a zip file but not a Mnemo archive (it has no manifest.json).")
-        return _zip_members(bundle, names, name, format)
+        return _zip_chat_text(bundle, names, name, format) or _zip_members(bundle, names, name, format)
+
+
+def _chat_lines(head: bytes, size: int):
+    """The line reader that knows the file by its first lines (those whole in `head`), if any: a
+    chat app's text can start like JSON. Never reads further (a JSON export may be one huge line)."""
+    lines = head.decode("utf-8-sig", "ignore").splitlines()
+    start = [(n, line, False) for n, line in enumerate(lines if len(head) >= size else lines[:-1], 1)]
+    return next((r for r in LINE_READERS if start and r.looks_like(start)), None)
+
+
+def _zip_chat_text(bundle: zipfile.ZipFile, names: list[str], name: str, format: str | None) -> ParsedImport | None:
+    """A chat app's zip holding the chat as text (WhatsApp's "WhatsApp Chat with Ana.zip": the
+    .txt and the media): the members a line reader knows by name (its MEMBERS), read a line at a
+    time. A member with a generic name ("_chat.txt") is the chat the zip is named after."""
+    readers = [r for r in LINE_READERS if getattr(r, "MEMBERS", ()) and format in (None, r.NAME)]
+    result: ParsedImport | None = None
+    for member in sorted(names, key=len):
+        base = member.rsplit("/", 1)[-1]
+        reader = next((r for r in readers if any(fnmatch.fnmatch(base, p) for p in r.MEMBERS)), None)
+        if reader is None or (format is None and not reader.looks_like(_member_lines(bundle, member))):
+            continue
+        chat = Path(name).stem if base.startswith("_") else Path(base).stem
+        part = reader.parse(lambda m=member: _member_lines(bundle, m), chat)
+        if result is None:
+            result = part
+        else:
+            result.merge(part)
+    if result is None and format in LINE_FORMATS:
+        raise ImportFormatError(f"{name} holds no chat Mnemo reads as {format} (it looks for "
+                                f"{', '.join(getattr(LINE_FORMATS[format], 'MEMBERS', ()))}).")
+    return result
+
+
+def _member_lines(bundle: zipfile.ZipFile, member: str, max_line: int = MAX_LINE_CHARS):
+    """A zip member's text lines as text_lines gives a file's: (number, text, cut), one at a time."""
+    with open_member(bundle, member) as raw:
+        handle = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline=None)
+        n = 0
+        while True:
+            try:
+                line, cut = handle.readline(max_line), False
+                if len(line) == max_line and not line.endswith("\n"):
+                    while rest := handle.readline(max_line):  # the rest of an over-long line, unkept
+                        cut = cut or rest != "\n"
+                        if rest.endswith("\n"):
+                            break
+            except UnicodeDecodeError:
+                raise ImportFormatError(f"{member} in the zip is not text (UTF-8).") from None
+            if not line:
+                return
+            n += 1
+            if "\x00" in line:
+                raise ImportFormatError(f"{member} in the zip holds binary data, not a conversation.")
+            yield n, line.rstrip("\n"), cut
 
 
 def _zip_members(bundle: zipfile.ZipFile, names: list[str], name: str, format: str | None) -> ParsedImport:
@@ -184,5 +246,5 @@ def _json_format(data, format: str | None, name: str) -> ParsedImport:
             return module.parse(data)
     if isinstance(data, (list, StreamedArray)) and not data:
         raise ImportFormatError(f"{name} holds an empty list: there is nothing to import.")
-    raise ImportFormatError(f"{name} is JSON, but not a ChatGPT or Claude export, LoCoMo or MemoryBank data; "
-                            "choose the format with --format if it is one of them.")
+    raise ImportFormatError(f"{name} is JSON, but not a ChatGPT or Claude export, nor any other export Mnemo "
+                            f"knows ({', '.join(JSON_FORMATS)}); choose the format with --format if it is one of them.")

@@ -141,7 +141,8 @@ class ParsedImport:
     def merge(self, other: "ParsedImport") -> None:
         """Another part of the same export (a zip's conversations and its saved memories)."""
         self.turns += other.turns
-        self.notes += other.notes
+        known = {note.text for note in self.notes}  # (a note both parts hold is kept once)
+        self.notes += [note for note in other.notes if note.text not in known]
         self.text_bytes += other.text_bytes
         self.speakers.update(other.speakers)
         self.me = self.me or other.me

@@ -25,7 +25,7 @@ def iso_time(value, what: str) -> datetime:
 
 
 def epoch_time(value, what: str) -> datetime:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
         raise ImportFormatError(f"{what} should be a time in seconds since 1970, not {_shown(value)}.")
     try:
         parsed = datetime.fromtimestamp(value, timezone.utc)
@@ -51,6 +51,13 @@ def _checked(parsed: datetime, what: str) -> datetime:
     if not EARLIEST <= parsed < LATEST:
         raise ImportFormatError(f"{what} ({parsed.date()}) is not a plausible date for a conversation.")
     return parsed
+
+
+def _finite(value) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return False
 
 
 def _shown(value) -> str:

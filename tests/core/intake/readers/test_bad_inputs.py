@@ -42,10 +42,6 @@ def manifest_edit(**changes):
     return change
 
 
-def chatgpt(mapping_node) -> bytes:
-    return json.dumps([{"id": "c", "current_node": "a", "mapping": {"a": mapping_node}}]).encode()
-
-
 def corrupt_member() -> bytes:
     raw = bytearray(rezip(good_archive(), lambda p: None))
     at = raw.index(b"memories.jsonl") + 40  # inside the compressed data of a part
@@ -79,16 +75,9 @@ CASES = [
     ("JSON that is not an export", "x.json", b'{"hello": "world"}', "not a ChatGPT or Claude export"),
     ("invalid JSON", "x.json", b'[{"mapping": ', "not valid JSON"),
     ("empty list", "x.json", b"[]", "empty list"),
-    ("conversation not an object", "x.json", b'[{"mapping": {}}, 5]', "conversation 2 should be an object"),
+    # (a bad message or conversation among good ones is left out and reported: test_{chatgpt,claude,deepseek}_export.py)
+    ("no conversation readable", "x.json", b'[{"mapping": []}, 5]', "Conversation 1.*'mapping' should be an object"),
     ("mapping a list", "x.json", b'[{"mapping": []}]', "'mapping' should be an object"),
-    ("parts not a list", "x.json", chatgpt({"message": {"author": {"role": "user"}, "content": {"parts": "hi"}}}),
-     "'parts' should be a list"),
-    ("role a number", "x.json", chatgpt({"message": {"author": {"role": 5}, "content": {"parts": ["hi"]}}}),
-     "'role' should be text"),
-    ("garbage timestamp", "x.json", chatgpt({"message": {"author": {"role": "user"}, "create_time": "soon",
-                                                         "content": {"parts": ["hi"]}}}), "seconds since 1970"),
-    ("date out of range", "x.json", chatgpt({"message": {"author": {"role": "user"}, "create_time": 1e15,
-                                                         "content": {"parts": ["hi"]}}}), "not a time Mnemo can read"),
     ("loop in parent links", "x.json", json.dumps([{"id": "c", "current_node": "a", "mapping": {
         "a": {"parent": "b", "message": None}, "b": {"parent": "a", "message": None}}}]).encode(), "loops back"),
     ("Claude sender list", "x.json", b'[{"uuid": "u", "chat_messages": "nope"}]', "'chat_messages' should be a list"),

@@ -29,9 +29,10 @@ def test_chatgpt_export_follows_the_branch_the_user_saw():
     assert [t.conversation_id for t in parsed.turns] == ["6f1c0a2e-porto"] * 2 + ["c2-dog"] * 2
     assert parsed.turns[0].at == utc(2024, 3, 1, 8, 0, 10, 500000)
     assert parsed.turns[2].at == utc(2024, 3, 2, 8, 0)  # no time of its own: the conversation's
-    assert parsed.rejected.total == 3
-    assert parsed.rejected.reasons["an image or file without text"] == 1
-    assert parsed.rejected.reasons["a tool message, not the user's or the assistant's"] == 1
+    assert parsed.rejected.total == 0  # what is not the conversation is left out and counted:
+    assert dict(parsed.skipped.reasons) == {"hidden context (system messages, instructions)": 1,
+                                            "an image, audio or file without text": 1,
+                                            "a tool call or its result": 1}
 
 
 def test_chatgpt_zip_export_is_read_like_its_conversations_json(tmp_path):
@@ -52,7 +53,7 @@ def test_claude_export(tmp_path):
         ("assistant", "Boa sorte! Tuesday lessons are a good rhythm.")]  # text from content blocks
     assert parsed.turns[0].at == utc(2024, 4, 2, 18, 30, 5, 120000)
     assert parsed.turns[0].conversation_id == "a1b2c3d4-0000-4000-8000-000000000001"
-    assert parsed.rejected.reasons == {"the message is empty": 1}
+    assert parsed.rejected.total == 0 and dict(parsed.skipped.reasons) == {"an image, audio or file without text": 1}
     bundle = tmp_path / "claude.zip"
     with zipfile.ZipFile(bundle, "w") as z:
         z.write(SAMPLES / "claude_conversations.json", "data-2024/conversations.json")
