@@ -17,20 +17,20 @@ from .clock import Clock
 from .days import day_of
 from .errors import InvalidInputError
 from .guard.memory_guard import MemoryGuard
-from .intake.capture import CaptureResult, CaptureService
+from .intake.capture import CaptureResult, CaptureService, default_importance
 from .intake.importance import ImportanceJudge
 from .intake.importer import ImportReport, ImportService
 from .intake.readers import ParsedImport, read_import
 from .lifecycle.fact_model import ModelFactFinder
-from .lifecycle.facts import Facts
+from .lifecycle.facts import FACT_IMPORTANCE, Facts
 from .lifecycle.forgetting import Forgetting, Health
 from .lifecycle.maintenance import JobResult, Maintenance
 from .lifecycle.portrait import Portrait
 from .lifecycle.review import REVIEW_DAYS, Review, away_message, keep, review
 from .lifecycle.summaries import Summaries, SummaryOptions
 from .memory.backup import ScheduledBackups
-from .memory.decay import DecayPolicy
-from .memory.records import RETRIEVABLE_STATES, Memory, Source, State, base_source
+from .memory.decay import DecayPolicy, kept_days
+from .memory.records import RETRIEVABLE_STATES, Kind, Memory, Source, State, base_source
 from .memory.store import COMPACT_EVERY, MemoryStore
 from .recall.embedder import Embedder
 from .recall.retrieval import Hit, Retriever, shown
@@ -282,6 +282,16 @@ class Mnemo:
     def review(self, days: float = REVIEW_DAYS) -> Review:
         """The memories of some importance that will be forgotten within `days`: keep them?"""
         return review(self.forgetting, days)
+
+    def keeping(self) -> list[tuple[str, float]]:
+        """How long each kind of memory is kept when it is never used, in days (by its default
+        importance; what matters more, such as health or a name, is kept longer)."""
+        kinds = [("A note you save", default_importance(Kind.NOTE, Source.USER)),
+                 ("Something you say in the chat", default_importance(Kind.TURN, Source.CHAT)),
+                 ("An imported message", default_importance(Kind.TURN, "import:file")),
+                 ("What the assistant said", default_importance(Kind.TURN, Source.ASSISTANT, "assistant")),
+                 ("A fact of your life (who, where, what)", FACT_IMPORTANCE)]
+        return [(label, kept_days(self.policy, importance)) for label, importance in kinds]
 
     def keep(self, memory_id: str) -> None:
         """Kept at a review: stronger, and its forgetting clock restarted."""

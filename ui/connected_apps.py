@@ -1,12 +1,10 @@
 """Other programs and the memory (MCP, `mnemo mcp`): the prompt when one asks to use it (read
 only, read and write, or deny; remembered), and Memory ▸ Connected Apps…, which lists the
-allowed programs with their last use and takes access away. The list lives in the data folder
+allowed programs with their last use and takes access away (a page of Preferences). The list lives in the data folder
 (app/clients.py); the bridge's data operations read and change it off the GUI thread."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -26,7 +24,7 @@ def ask_consent(parent: QWidget, bridge, name: str) -> QMessageBox:
                       f"“{name}” asks to use your memory through Mnemo.", QMessageBox.StandardButton.NoButton, parent)
     box.setInformativeText("Read only: it can look things up and ask. Read and write: it can also remember and "
                            "forget (what it writes is marked as its own and checked by the guard). You can take "
-                           "access away in Memory ▸ Connected Apps….")
+                           "access away in Preferences ▸ Connected Apps (Memory ▸ Connected Apps…).")
     box.read_button = box.addButton("Read Only", QMessageBox.ButtonRole.AcceptRole)
     box.write_button = box.addButton("Read and Write", QMessageBox.ButtonRole.AcceptRole)
     box.deny_button = box.addButton("Deny", QMessageBox.ButtonRole.RejectRole)
@@ -41,34 +39,35 @@ def ask_consent(parent: QWidget, bridge, name: str) -> QMessageBox:
     return box
 
 
-class ConnectedAppsDialog(QDialog):
+class ConnectedAppsPanel(QWidget):
+    """The programs allowed to use the memory, their access and last use; Take Access Away."""
+
     def __init__(self, bridge, parent: QWidget | None = None):
         super().__init__(parent)
         self.bridge = bridge
-        self.setWindowTitle("Connected Apps")
-        self.setObjectName("connectedAppsDialog")
-        self.resize(560, 320)
+        self.setObjectName("connectedAppsPanel")
         self.list = QTreeWidget()
         self.list.setHeaderLabels(["Program", "Access", "Last used"])
         self.list.setRootIsDecorated(False)
+        self.list.setAccessibleName("Programs that may use your memory")
         self.list.itemSelectionChanged.connect(lambda: self.revoke_button.setEnabled(bool(self.list.selectedItems())))
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.revoke_button = QPushButton("Take Access Away")
         self.revoke_button.setEnabled(False)
         self.revoke_button.clicked.connect(self.revoke_selected)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
         row = QHBoxLayout()
         row.addWidget(self.revoke_button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Programs on this computer that may use your memory over MCP (`mnemo mcp`). "
-                                "A program not listed is refused until you allow it."))
+        layout.setContentsMargins(0, 0, 0, 0)
+        intro = QLabel("Programs on this computer that may use your memory over MCP (`mnemo mcp`). "
+                       "A program not listed is refused until you allow it.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addWidget(self.list)
         layout.addWidget(self.note)
         layout.addLayout(row)
-        layout.addWidget(close)
         self.refresh()
 
     def refresh(self) -> None:

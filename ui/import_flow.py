@@ -1,5 +1,7 @@
-"""File ▸ Import… (Ctrl+I): choose a file, give the passphrase when the archive needs one,
-watch the progress (Cancel leaves the memory exactly as it was), read the report."""
+"""File ▸ Import… (Ctrl+I) and File ▸ Import Notes Folder…: choose a file (or a folder of
+Markdown or text notes, such as an Obsidian vault), give the passphrase when the archive needs
+one, say which speaker is you in a chat between people, watch the progress (Cancel leaves the
+memory exactly as it was), read the report."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,7 +21,8 @@ if TYPE_CHECKING:
     from .shell import Shell
 
 FILTERS = ("Everything Mnemo imports (*.mnemo *.zip *.json *.jsonl *.txt *.md);;Mnemo archives (*.mnemo);;"
-           "ChatGPT or Claude exports (*.zip *.json);;JSON Lines (*.jsonl);;Transcripts (*.txt *.md);;All files (*)")
+           "Assistants' and chat apps' exports (*.zip *.json *.jsonl *.txt);;JSON Lines (*.jsonl);;"
+           "Transcripts (*.txt *.md);;All files (*)")
 STAGES = {"Reading": "Reading the file", "Saving": "Saving to memory"}
 
 
@@ -33,15 +36,28 @@ class ImportFlow(QObject):
         self.last_report = None
         self.action = QAction("Import…", window)
         self.action.setShortcut(QKeySequence("Ctrl+I"))
-        tip = "Bring in a Mnemo archive, a ChatGPT or Claude export, a transcript or JSON Lines"
+        tip = ("Bring in a Mnemo archive, another assistant's export (ChatGPT, Claude, Gemini...), a chat "
+               "app's (WhatsApp, Telegram...), a transcript or JSON Lines")
         self.action.setStatusTip(tip)
         self.action.setToolTip(tip)
         self.action.setEnabled(bridge.can_move_data)
         self.action.triggered.connect(self.choose)
+        self.folder_action = QAction("Import Notes Folder…", window)
+        tip = "Bring in a folder of Markdown or text notes, such as an Obsidian vault: each file becomes a note"
+        self.folder_action.setStatusTip(tip)
+        self.folder_action.setToolTip(tip)
+        self.folder_action.setEnabled(bridge.can_move_data)
+        self.folder_action.triggered.connect(self.choose_folder)
 
     def choose(self) -> None:
         start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
         path, _ = QFileDialog.getOpenFileName(self.window, "Import into Mnemo", start, FILTERS)
+        if path:
+            self.start(path)
+
+    def choose_folder(self) -> None:
+        start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path = QFileDialog.getExistingDirectory(self.window, "Import a Notes Folder into Mnemo", start)
         if path:
             self.start(path)
 
@@ -55,6 +71,7 @@ class ImportFlow(QObject):
             if passphrase is None:
                 return False
         self.action.setEnabled(False)
+        self.folder_action.setEnabled(False)
         self.progress = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 0, self.window)
         self.progress.setWindowTitle("Importing")
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -128,6 +145,7 @@ class ImportFlow(QObject):
 
     def _finish(self) -> None:
         self.action.setEnabled(self.bridge.can_move_data)
+        self.folder_action.setEnabled(self.bridge.can_move_data)
         self.handle = None
         if self.progress is not None:
             self.progress.hide()

@@ -16,6 +16,7 @@ from .health_view import HealthView
 from .import_flow import ImportFlow
 from .memories_view import MemoriesView
 from .model_chooser import NO_MODEL_PLACEHOLDER, ModelChooser
+from .preferences import APPS, MODEL, SHORTCUTS, PreferencesDialog
 from .quick_capture import QuickCaptureDialog
 from .summaries_view import SummariesView
 from .workers import MnemoBridge
@@ -128,15 +129,23 @@ class MainWindow(QMainWindow):
         self.apps_action = self._action("Connected Apps…", None, self.open_connected_apps,
                                         "Programs that may use your memory over MCP, and their access")
         self.apps_action.setEnabled(self.bridge.can_move_data)
+        self.preferences_action = self._action("Preferences…", "Ctrl+,", lambda: self.open_preferences(),
+                                               "The language model, forgetting, connected apps, the data folder "
+                                               "and the keyboard shortcuts")
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.shortcuts_action = self._action("Keyboard Shortcuts", "F1", lambda: self.open_preferences(SHORTCUTS),
+                                             "Every keyboard shortcut")
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.importer.action)
+        file_menu.addAction(self.importer.folder_action)
         file_menu.addAction(self.exporter.action)
         file_menu.addAction(self.exporter.markdown_action)
         file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         file_menu.addAction(self.model_chooser.action)
+        file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         memory_menu = bar.addMenu("&Memory")
@@ -153,6 +162,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.health_action)
         view_menu.addAction(self.guard_action)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
 
     def show_tab(self, index: int) -> None:
@@ -187,12 +197,15 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def open_connected_apps(self):
-        from .connected_apps import ConnectedAppsDialog
-
-        dialog = ConnectedAppsDialog(self.bridge, self)
+    def open_preferences(self, page: int = MODEL):
+        dialog = PreferencesDialog(self.bridge, self)
+        dialog.show_page(page)
         dialog.open()
         return dialog
+
+    def open_connected_apps(self):
+        """Preferences at its Connected Apps page (returned)."""
+        return self.open_preferences(APPS).apps
 
     def ask_consent(self, name: str):
         from .connected_apps import ask_consent

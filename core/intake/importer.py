@@ -148,14 +148,15 @@ class ImportService:
         known = {m.content_hash for m in self.store.all(kinds=[Kind.NOTE]) if m.state != State.DELETED}
         out = []
         for note in parsed.notes:
-            digest = content_hash(note.text)
+            text = with_tags(note.text, note.tags)
+            digest = content_hash(text)
             if digest in known:
                 report.duplicates += 1
                 continue
             known.add(digest)
             importance = default_importance(Kind.NOTE, source)
             out.append(Memory(
-                id=new_id(), text=note.text, kind=str(Kind.NOTE), source=source, created_at=now,
+                id=new_id(), text=text, kind=str(Kind.NOTE), source=source, created_at=now,
                 event_at=to_epoch(note.at) if note.at is not None else None, importance=importance,
                 strength=self.policy.initial_strength(importance), state=str(State.ACTIVE), content_hash=digest,
                 updated_at=now))
@@ -239,3 +240,10 @@ def _turn_key(m: Memory) -> tuple:
 
 def file_label(path: Path) -> str:
     return Path(path).name
+
+
+def with_tags(text: str, tags: tuple[str, ...]) -> str:
+    """A note's tags (an Obsidian note's front matter) that its text does not show, on a last line,
+    so that they are read and found with it."""
+    missing = [t for t in dict.fromkeys(tags) if t and f"#{t}".lower() not in text.lower()]
+    return f"{text}\n\nTags: {' '.join('#' + t for t in missing)}" if missing else text

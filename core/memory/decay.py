@@ -137,3 +137,9 @@ def plan_sweep(policy: DecayPolicy, states: np.ndarray, kinds_decay: np.ndarray,
     swept = kinds_decay & states
     target = np.where(r < policy.forget_below, 3, np.where(r < policy.fading_below, 2, 1))
     return r, np.where(swept, target, 0)
+
+
+def kept_days(policy: DecayPolicy, importance: float) -> float:
+    """How many days a memory of this importance is kept when it is never used: until its
+    retention falls below the forgetting threshold (each use keeps it longer)."""
+    return policy.days_until(policy.forget_below, policy.initial_strength(importance), 0.0)

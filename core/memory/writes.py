@@ -157,6 +157,42 @@ class RecordWrites:
             return new
         return self._write(write, "the memory")
 
+    def save_batch(self, items: list[tuple[Memory, str]], actor: str) -> list[Memory]:
+        """Store many records (each with its vector) in one write: a record whose id is new is
+        created, one already stored is rewritten (keeping its state and creation time); a record
+        given twice is stored as given last, with each reason in its history. Returns the stored
+        records, one per id, in the order first given."""
+        if not items:
+            return []
+        self._check_vectors([m for m, _ in items])
+
+        def write() -> list[Memory]:
+            now = self.clock.now().timestamp()
+            last: dict[str, Memory] = {}
+            reasons: dict[str, list[str]] = {}
+            for memory, reason in items:
+                last[memory.id] = memory
+                reasons.setdefault(memory.id, []).append(reason)
+            records = self._mirror.records
+            created = [m.with_changes(updated_at=now) for i, m in last.items() if i not in records]
+            revised = [m.with_changes(state=records[i].state, created_at=records[i].created_at, updated_at=now)
+                       for i, m in last.items() if i in records]
+            history = [HistoryEntry(new_id(), m.id, now, actor, "created", "", m.state, reasons[m.id][0])
+                       for m in created]
+            history += [HistoryEntry(new_id(), m.id, now, actor, "revised", m.state, m.state, reason)
+                        for m in created for reason in reasons[m.id][1:]]
+            history += [HistoryEntry(new_id(), m.id, now, actor, "revised", records[m.id].state, m.state, reason)
+                        for m in revised for reason in reasons[m.id]]
+            if created:
+                self._tables.memories.add(self._arrow(created))
+            self._rewrite(revised, history, vectors={m.id: np.asarray(m.vector, dtype=np.float32) for m in revised})
+            if not revised:
+                self._history.append(history)
+            self._mirror.append(created)
+            stored = {m.id: m for m in (*created, *revised)}
+            return [stored[i] for i in last]
+        return self._write(write, "the memories")
+
     def purge(self, memory_ids: list[str], actor: str, reason: str, only_if: Guard = None) -> int:
         """Remove memories for good: their rows, and the old table versions that still held
         their text (their history keeps a 'purged' entry without the text)."""

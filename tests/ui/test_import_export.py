@@ -150,6 +150,7 @@ def test_backups_dialog_backs_up_and_schedules_a_restore(qtbot, window, monkeypa
 def test_without_data_operations_the_menu_items_are_disabled(make_window):
     window = make_window()
     assert not window.importer.action.isEnabled() and not window.exporter.action.isEnabled()
+    assert not window.importer.folder_action.isEnabled()
     assert not window.backups_action.isEnabled()
 
 
@@ -176,3 +177,19 @@ def test_a_chat_between_people_asks_who_you_are_and_a_two_way_date_asks_the_orde
     qtbot.waitUntil(lambda: window.importer.last_report is not None, timeout=20_000)
     assert [title for title, _ in asked][1:] == ["Which date order?", "Which one is you?"]
     assert window.importer.last_report.imported == 3
+
+
+def test_a_notes_folder_is_chosen_from_the_file_menu_and_each_note_is_remembered(qtbot, window, monkeypatch):
+    """File ▸ Import Notes Folder… of an Obsidian vault: the notes come in (the vault's settings,
+    templates and attachments do not), and the report says what was left out."""
+    vault = ROOT / "tests" / "data" / "import_samples" / "notes" / "vault"
+    monkeypatch.setattr("ui.import_flow.QFileDialog.getExistingDirectory", staticmethod(lambda *a, **k: str(vault)))
+    titles = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+    assert "Import Notes Folder…" in titles
+    window.importer.folder_action.trigger()
+    qtbot.waitUntil(lambda: box(window, "importReport") is not None, timeout=20_000)
+    report = window.importer.last_report
+    notes = [m for m in window.bridge.mnemo.memories() if m.kind == "note" and m.source != "user"]
+    assert report.imported == len(notes) >= 3
+    assert any("Anna" in m.text for m in notes) and not any("Weekly review" in m.text for m in notes)
+    assert "obsidian" in box(window, "importReport").informativeText().lower()

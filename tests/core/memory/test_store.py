@@ -170,6 +170,25 @@ def test_upsert_rewrites_in_place_and_keeps_state(tmp_path, clock):
     store.close()
 
 
+def test_a_batch_creates_and_rewrites_in_one_write_with_each_reason_in_the_history(tmp_path, clock):
+    store = MemoryStore.open(tmp_path, clock)
+    kept = store.add([_memory("Anna lives in Lisbon", clock)], actor="user", reason="typed")[0]
+    store.set_state([kept.id], State.PINNED, actor="user", reason="pin")
+    fresh = _memory("Anna moved to Porto", clock)
+    writes, run = [], store._writer.run
+    store._writer.run = lambda fn: writes.append(1) or run(fn)
+    stored = store.save_batch([(fresh, "made"), (kept.with_changes(links=("x",), vector=store.vector(kept.id)), "linked"),
+                               (fresh.with_changes(links=("y",)), "said again")], actor="consolidation")
+    assert len(writes) == 1 and [m.id for m in stored] == [fresh.id, kept.id]
+    store.close()
+    store = MemoryStore.open(tmp_path, clock)
+    assert (store.get(fresh.id).links, store.get(kept.id).links, store.get(kept.id).state) == (("y",), ("x",), State.PINNED)
+    assert [(h.action, h.reason) for h in store.history(fresh.id)] == [("created", "made"), ("revised", "said again")]
+    assert [(h.action, h.reason) for h in store.history(kept.id)][-1] == ("revised", "linked")
+    assert len(store) == 2
+    store.close()
+
+
 def test_meta_values_persist(tmp_path, clock):
     store = MemoryStore.open(tmp_path, clock)
     store.set_meta("x", "1")

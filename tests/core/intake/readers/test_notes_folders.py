@@ -250,5 +250,7 @@ def test_a_vault_imports_as_notes_once(mnemo, tmp_path):
     assert {m.source for m in notes} == {"import:vault"} and len(notes) == 3
     garden = next(m for m in notes if "tomatoes" in m.text)
     assert garden.event_at == datetime(2023, 6, 1).astimezone().timestamp()
+    assert garden.text.endswith("Tags: #garden #plants")  # the front matter's tags, found with the note
+    assert mnemo.search("plants", k=3)[0].memory.id == garden.id
     again = mnemo.import_parsed(mnemo.read_import(vault), vault.name)
     assert (again.imported, again.duplicates) == (0, 3)

@@ -1,0 +1,48 @@
+"""Preferences (Ctrl+,) as a user reads it: how long memories are kept, every shortcut (F1), the
+data folder, and the connected apps page (tests/ui/test_connected_apps.py drives that one)."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog
+
+from ui.preferences import APPS, FORGETTING, SHORTCUTS, in_words
+
+
+def rows(tree):
+    return [[tree.topLevelItem(i).text(c) for c in range(tree.columnCount())] for i in range(tree.topLevelItemCount())]
+
+
+def test_preferences_say_how_long_memories_are_kept_and_list_every_shortcut(qtbot, make_window, tmp_path):
+    window = make_window(notes=["My sister Anna lives in Lisbon"], data_dir=tmp_path / "memory")
+    window.bridge.data_dir = tmp_path / "memory"
+    assert window.preferences_action.shortcut().toString() == "Ctrl+,"
+    window.preferences_action.trigger()
+    dialog = window.findChild(QDialog, "preferencesDialog")
+    assert dialog is not None and dialog.isVisible()
+    dialog.show_page(FORGETTING)
+    qtbot.waitUntil(lambda: dialog.keeping.topLevelItemCount() == 5, timeout=5000)
+    kept = dict(rows(dialog.keeping))
+    assert kept["A note you save"] == "about 8 months"  # not the ~25 days of the first version
+    assert kept["What the assistant said"] == "about 2 weeks"
+    assert kept["A fact of your life (who, where, what)"] == "about 2.4 years"
+    assert str(tmp_path / "memory") in dialog.folder_label.text()
+    dialog.reject()
+
+    assert window.shortcuts_action.shortcut().toString() == "F1"
+    window.shortcuts_action.trigger()
+    dialog = [d for d in window.findChildren(QDialog, "preferencesDialog") if d.isVisible()][-1]
+    assert dialog.stack.currentIndex() == SHORTCUTS and dialog.pages.currentRow() == SHORTCUTS
+    keys = dict(rows(dialog.shortcuts))
+    assert keys["File ▸ Import…"] == "Ctrl+I" and keys["File ▸ Preferences…"] == "Ctrl+,"
+    assert keys["Help ▸ Keyboard Shortcuts"] == "F1" and keys["Send the message"] == "Enter"
+
+
+def test_connected_apps_is_a_page_of_preferences(make_window):
+    window = make_window()
+    panel = window.open_connected_apps()
+    dialog = panel.window()
+    assert dialog.objectName() == "preferencesDialog" and dialog.stack.currentIndex() == APPS
+
+
+def test_durations_read_as_people_say_them():
+    assert [in_words(d) for d in (1, 9.4, 17, 62, 233, 869)] == [
+        "about 1 day", "about 9 days", "about 2 weeks", "about 2 months", "about 8 months", "about 2.4 years"]

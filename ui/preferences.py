@@ -1,0 +1,175 @@
+"""Preferences (Ctrl+,): the language model that answers (and the model library), how long
+memories are kept when they are not used, the programs connected to the memory, where the
+memory lives, and the keyboard shortcuts (F1 opens that page)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .connected_apps import ConnectedAppsPanel
+from .display import error_text
+
+MODEL, FORGETTING, APPS, DATA, SHORTCUTS = range(5)
+PAGES = ["Language Model", "Forgetting", "Connected Apps", "Data Folder", "Keyboard Shortcuts"]
+# Keys that are not on a menu (the chat's own; see ui/text_input.py and ui/chat_view.py)
+CHAT_KEYS = [("Send the message", "Enter"), ("A new line in the message", "Shift+Enter"),
+             ("Stop the answer being written", "Esc"), ("Start a new conversation", "Ctrl+N")]
+
+
+def in_words(days: float) -> str:
+    """About how long, as people say it: "about 9 days", "about 5 weeks", "about 8 months"."""
+    if days < 14:
+        return f"about {round(days)} day{'s' if round(days) != 1 else ''}"
+    if days < 60:
+        return f"about {round(days / 7)} weeks"
+    if days < 730:
+        return f"about {round(days / 30.4)} months"
+    return f"about {days / 365:.1f} years".replace(".0 years", " years")
+
+
+def page(*widgets: QWidget) -> QWidget:
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    layout.addStretch(1)
+    return holder
+
+
+def label(text: str = "") -> QLabel:
+    out = QLabel(text)
+    out.setWordWrap(True)
+    out.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return out
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, bridge, window, parent: QWidget | None = None):
+        super().__init__(parent or window)
+        self.bridge = bridge
+        self.window = window
+        self.setWindowTitle("Preferences")
+        self.setObjectName("preferencesDialog")
+        self.resize(720, 460)
+        self.pages = QListWidget()
+        self.pages.addItems(PAGES)
+        self.pages.setAccessibleName("Preferences pages")
+        self.pages.setFixedWidth(max(170, self.pages.sizeHintForColumn(0) + 24))
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._model_page())
+        self.stack.addWidget(self._forgetting_page())
+        self.apps = ConnectedAppsPanel(bridge)
+        self.stack.addWidget(self.apps)
+        self.stack.addWidget(self._data_page())
+        self.stack.addWidget(self._shortcuts_page())
+        self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        body = QHBoxLayout()
+        body.addWidget(self.pages)
+        body.addWidget(self.stack, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body)
+        layout.addWidget(close)
+        self.show_page(MODEL)
+
+    def show_page(self, index: int) -> None:
+        self.pages.setCurrentRow(index)
+        self.stack.setCurrentIndex(index)
+
+    # ------------------------------------------------------------------ pages
+    def _model_page(self) -> QWidget:
+        self.model_label = label()
+        if self.bridge.has_model_library:
+            path = self.bridge.current_model_path()
+            self.model_label.setText(f"Answers are written by {Path(path).name}, on this computer.")
+        else:
+            self.model_label.setText("Answers are written by the language model chosen at start-up, on this computer.")
+        self.library_button = QPushButton(self.window.model_chooser.action.text())
+        self.library_button.setEnabled(self.window.model_chooser.action.isEnabled())
+        self.library_button.clicked.connect(lambda: (self.accept(), self.window.model_chooser.choose()))
+        row = QHBoxLayout()
+        row.addWidget(self.library_button)
+        row.addStretch(1)
+        holder = page(self.model_label, label("The model library lists the models this computer runs well, "
+                                              "downloads one when you ask (the only time Mnemo uses the "
+                                              "network) and holds each model's settings."))
+        holder.layout().insertLayout(2, row)
+        return holder
+
+    def _forgetting_page(self) -> QWidget:
+        self.keeping = QTreeWidget()
+        self.keeping.setHeaderLabels(["What", "Kept, if never used"])
+        self.keeping.setRootIsDecorated(False)
+        self.keeping.setAccessibleName("How long memories are kept")
+        self.keeping.setMinimumHeight(150)
+        intro = label("Details fade along a forgetting curve, as in human memory; the facts and the gist stay. "
+                      "Each time a memory is used in an answer, it is kept longer. What matters more (health, "
+                      "people, addresses, what you ask Mnemo to remember) is kept longer than this, and a pinned "
+                      "memory is never forgotten. Before something of some importance is forgotten, Memory "
+                      "Health asks whether to keep it.")
+        self.bridge.call(lambda mnemo: mnemo.keeping(), self._show_keeping,
+                         lambda exc: self.keeping.setHeaderLabels(["What", error_text(exc)]))
+        return page(intro, self.keeping)
+
+    def _show_keeping(self, rows: list[tuple[str, float]]) -> None:
+        self.keeping.clear()
+        for what, days in rows:
+            QTreeWidgetItem(self.keeping, [what, in_words(days)])
+        self.keeping.resizeColumnToContents(0)
+
+    def _data_page(self) -> QWidget:
+        folder = getattr(self.bridge, "data_dir", None)
+        self.folder_label = label(f"Your memory is kept in {folder}. It never leaves this computer unless you "
+                                  "export it." if folder is not None else "Your memory is kept on this computer.")
+        self.show_folder_button = QPushButton("Show in Folder")
+        self.show_folder_button.setEnabled(folder is not None)
+        self.show_folder_button.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
+        row = QHBoxLayout()
+        row.addWidget(self.show_folder_button)
+        row.addStretch(1)
+        holder = page(self.folder_label, label("Backups are under File ▸ Backups…; File ▸ Export… writes "
+                                               "everything to one archive, encrypted if you like."))
+        holder.layout().insertLayout(2, row)
+        return holder
+
+    def _shortcuts_page(self) -> QWidget:
+        self.shortcuts = QTreeWidget()
+        self.shortcuts.setHeaderLabels(["Action", "Keys"])
+        self.shortcuts.setRootIsDecorated(False)
+        self.shortcuts.setAccessibleName("Keyboard shortcuts")
+        for what, keys in shortcuts(self.window):
+            QTreeWidgetItem(self.shortcuts, [what, keys])
+        self.shortcuts.resizeColumnToContents(0)
+        return page(self.shortcuts)
+
+
+def shortcuts(window) -> list[tuple[str, str]]:
+    """Every menu item with keys (as "File ▸ Import…"), then the chat's own keys."""
+    out = []
+    for top in window.menuBar().actions():
+        menu = top.menu()
+        if menu is None:
+            continue
+        for action in menu.actions():
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            if keys and action.text():
+                out.append((f"{top.text().replace('&', '')} ▸ {action.text().replace('&', '')}", keys))
+    return out + CHAT_KEYS
