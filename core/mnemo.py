@@ -74,11 +74,11 @@ class Mnemo:
     def close(self) -> None:
         self.store.close()
 
-    def _stored(self, memories: list[Memory]) -> None:
+    def _stored(self, memories: list[Memory], progress: Callable[[int, int], None] | None = None) -> None:
         """After new memories were written: the guard learns from what it held back, and the
-        facts they state are consolidated."""
+        facts they state are consolidated (`progress(done, total)` for a large import)."""
         self.guard.stored(memories)
-        self.facts.consolidate(memories)
+        self.facts.consolidate(memories, progress)
 
     def background(self) -> Background:
         """The portrait and overview that open every prompt."""

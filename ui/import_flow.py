@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QProgressDialog, QPushButton
 
 from core.errors import NOBODY, MnemoError, WhoIsMe
 from core.transfer.crypto import DecryptError, Passphrase, is_encrypted, needs_passphrase
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 FILTERS = ("Everything Mnemo imports (*.mnemo *.zip *.json *.jsonl *.txt *.md);;Mnemo archives (*.mnemo);;"
            "Assistants' and chat apps' exports (*.zip *.json *.jsonl *.txt);;JSON Lines (*.jsonl);;"
            "Transcripts (*.txt *.md);;All files (*)")
-STAGES = {"Reading": "Reading the file", "Saving": "Saving to memory"}
+STAGES = {"Reading": "Reading the file", "Saving": "Saving to memory", "Facts": "Finding the facts in what was said"}
 
 
 class ImportFlow(QObject):
@@ -139,6 +139,8 @@ class ImportFlow(QObject):
     def _progress(self, stage: str, done: int, total: int) -> None:
         if self.progress is None or (self.handle is not None and self.handle.cancelled):
             return
+        if stage == "Facts" and self.progress.findChild(QPushButton) is not None:
+            self.progress.setCancelButton(None)  # the import is saved by now: there is nothing to cancel
         self.progress.setLabelText(f"{STAGES.get(stage, stage)}: {done:,} of {total:,}")
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)

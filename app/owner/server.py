@@ -16,7 +16,7 @@ from .output import ToClient, install, routed
 from .protocol import lines, same_user, send, socket_path
 
 log = logging.getLogger("mnemo.owner")
-PROGRESS = re.compile(r"(Reading|Saving|Embedding): ([\d,]+/[\d,]+)")  # app/cli_data.py's progress lines
+PROGRESS = re.compile(r"(Reading|Saving|Embedding|Facts): ([\d,]+/[\d,]+)")  # app/cli_data.py's progress lines
 
 
 class OwnerServer:

@@ -75,14 +75,15 @@ class ImportReport:
 class ImportService:
     def __init__(self, store: MemoryStore, embedder: Embedder, clock: Clock, policy: DecayPolicy | None = None,
                  screen: Callable[[Memory], Memory] | None = None,
-                 stored: Callable[[list[Memory]], None] | None = None, judge=None):
+                 stored: Callable[..., None] | None = None, judge=None):
+        """`stored(memories, progress)`: what follows a write (the guard learns, facts are found)."""
         self.judge = judge  # core/intake/importance.py: weighs each imported turn
         self.store = store
         self.embedder = embedder
         self.clock = clock
         self.policy = policy or DecayPolicy()
         self.screen = screen or (lambda m: m)
-        self.stored = stored or (lambda ms: None)
+        self.stored = stored or (lambda ms, progress=None: None)
 
     def run(self, parsed: ParsedImport, file_name: str, progress: Progress | None = None,
             cancel: threading.Event | None = None) -> ImportReport:
@@ -111,7 +112,7 @@ class ImportService:
         report.conversations = len({m.conversation_id for m in saved if m.kind == Kind.TURN})
         report.notes = sum(1 for m in saved if m.kind == Kind.NOTE) if parsed.archive is None else 0
         if saved and parsed.archive is None:
-            self.stored(saved)
+            self.stored(saved, lambda done, total: progress("Facts", done, total))
         elif held:
             self.stored(held)  # the guard learns from the archive records it held back
         if saved:

@@ -94,16 +94,22 @@ class Facts:
         return max(live, key=lambda m: m.valid_from or m.when, default=None)
 
     # ---------------------------------------------------------------- consolidating
-    def consolidate(self, memories: list[Memory]) -> ConsolidationReport:
-        """Distil the facts these (stored) memories state; idempotent."""
+    def consolidate(self, memories: list[Memory], progress=None) -> ConsolidationReport:
+        """Distil the facts these (stored) memories state; idempotent. `progress(done, total)`:
+        how many of the memories were read (a large import's last stage)."""
         report = ConsolidationReport()
         found: list[tuple[Memory, str, Found]] = []
-        for memory in sorted((m for m in memories if eligible(m)), key=lambda m: m.when):
+        readable = sorted((m for m in memories if eligible(m)), key=lambda m: m.when)
+        for done, memory in enumerate(readable):
+            if progress is not None and done % 500 == 0:
+                progress(done, len(readable))
             for sentence in self._sentences(memory.text):
                 if sentence.rstrip().endswith("?"):
                     continue  # a question states nothing ("Does my sister live in Madrid now?"), imported or not
                 for fact in find(sentence, memory.speaker):
                     found.append((memory, sentence, fact))
+        if progress is not None and readable:
+            progress(len(readable), len(readable))
         if not found:
             return report
         vectors = self._vectors([(m, s) for m, s, _ in found])

@@ -197,3 +197,14 @@ def test_in_a_chat_between_people_the_user_is_the_speaker_they_name(mnemo):
     mnemo.import_parsed(mine, "chat.txt")
     facts = {f.fact_key: f.fact_value for f in mnemo.facts.all()}
     assert facts.get("user|lives in") == "Porto"  # the user's own words state the user's facts
+
+
+def test_the_facts_stage_reports_its_progress_after_the_import_is_saved(mnemo, tmp_path):
+    rows = [{"role": "user", "content": f"My sister Anna lives in Lisbon. Note {i}."} for i in range(3)]
+    parsed = mnemo.read_import(jsonl(tmp_path / "chats.jsonl", rows))
+    stages = []
+    mnemo.import_parsed(parsed, "chats.jsonl", lambda stage, done, total: stages.append((stage, done, total)))
+    facts = [s for s in stages if s[0] == "Facts"]
+    assert facts[-1] == ("Facts", 3, 3) and stages.index(facts[0]) > max(
+        i for i, s in enumerate(stages) if s[0] == "Saving")
+    assert any(m.kind == "fact" and "Lisbon" in m.text for m in mnemo.store.all())

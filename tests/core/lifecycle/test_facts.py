@@ -72,7 +72,7 @@ def test_facts_follow_their_sources_when_deleted_undeleted_and_purged(mnemo):
 
 
 def test_consolidation_catches_up_on_episodes_stored_without_it(mnemo):
-    mnemo.facts.consolidate = lambda memories: None  # as if written before consolidation existed
+    mnemo.facts.consolidate = lambda memories, progress=None: None  # as if written before consolidation existed
     mnemo.add_note("My dentist is called Dr Okafor.")
     assert mnemo.facts.all() == [] and mnemo.facts.pending()
     del mnemo.facts.consolidate
