@@ -54,7 +54,7 @@ def seconds_since_process_start() -> float:
 
 def quit_on_signals(app) -> None:
     """Ctrl+C in the terminal or SIGTERM quit cleanly (the store is closed)."""
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QSettings, QTimer
 
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: app.quit())
@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     data_dir = Path(args.data_dir or default_data_dir()).expanduser().resolve()
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from ui.assets import apply_style
@@ -200,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
 
     bridge = build_bridge(data_dir, clock, args.model)
     has_tray = tray_available()
-    window = MainWindow(bridge, conversation_id(clock), has_tray=has_tray)
+    window = MainWindow(bridge, conversation_id(clock), has_tray=has_tray,
+                        settings=QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat))
     window.quit_requested.connect(app.quit)
     instance.message_received.connect(lambda _m: window.activate())
 

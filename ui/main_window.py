@@ -2,7 +2,7 @@
 app's shortcuts, and a status bar that says what Mnemo is doing (opening, loading models, ready)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -31,9 +31,11 @@ class MainWindow(QMainWindow):
     desktop_notice = Signal(str)  # worth a desktop notification (the tray shows it where there is one)
 
     def __init__(self, bridge: MnemoBridge, conversation_id: str, has_tray: bool = False,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, settings: QSettings | None = None):
+        """`settings`: where the window's size and place are remembered between runs (none: not)."""
         super().__init__(parent)
         self.bridge = bridge
+        self.settings = settings
         self.has_tray = has_tray
         self._quitting = False
         self.setWindowTitle("Mnemo")
@@ -92,6 +94,9 @@ class MainWindow(QMainWindow):
         self.chat.input.setPlaceholderText(
             "Mnemo is loading… you can already type your question." if not bridge.is_ready
             else self.chat.input.placeholderText())
+        if settings is not None and settings.value("window/geometry") is not None:
+            self.restoreGeometry(settings.value("window/geometry"))
+            self.show_tab(int(settings.value("window/tab", CHAT_TAB)))
 
     # ------------------------------------------------------------------ menus and shortcuts
     def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
@@ -225,10 +230,24 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def about(self) -> None:
-        QMessageBox.about(self, "About Mnemo",
-                          "Mnemo remembers what you tell it and answers with a language model that runs "
-                          "on this computer. Nothing leaves the machine.")
+    def about(self) -> QMessageBox:
+        from pathlib import Path
+
+        from core.transfer.archive import app_version
+
+        lines = [f"Version {app_version()}"]
+        if self.bridge.has_model_library:
+            lines.append(f"Answers are written by {Path(self.bridge.current_model_path()).name}.")
+        folder = getattr(self.bridge, "data_dir", None)
+        if folder is not None:
+            lines.append(f"Your memory is kept in {folder}.")
+        box = QMessageBox(QMessageBox.Icon.Information, "About Mnemo",
+                          "Mnemo remembers what you tell it and answers with a language model that runs on this "
+                          "computer. Nothing leaves the machine.", QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("aboutBox")
+        box.setInformativeText("\n".join(lines))
+        box.open()
+        return box
 
     def quit(self) -> None:
         self._quitting = True
@@ -295,6 +314,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.chat.input.setFocus)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.settings is not None:
+            self.settings.setValue("window/geometry", self.saveGeometry())
+            self.settings.setValue("window/tab", self.tabs.currentIndex())
+            self.settings.sync()
         if self.has_tray and not self._quitting:
             event.ignore()
             self.hide()

@@ -74,9 +74,29 @@ def secure_keyring():
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 0) < 1:
         raise NoKeyringError(
-            f"This system has no secure keyring (found {type(backend).__module__}.{type(backend).__name__}); "
+            f"This system has no secure keyring (only {keyring_name(backend)}); "
             "use a passphrase instead (--passphrase-file FILE or MNEMO_PASSPHRASE).")
     return backend
+
+
+KEYRING_NAMES = {  # keyring's backends as people know them
+    "PlaintextKeyring": "a password file stored as plain text",
+    "EncryptedKeyring": "a password file locked by its own password",
+    "fail.Keyring": "no keyring service at all",
+    "null.Keyring": "a keyring that was turned off",
+    "SecretService.Keyring": "the desktop's keyring (GNOME Keyring or KWallet)",
+    "DBusKeyring": "KWallet",
+    "macOS.Keyring": "the macOS Keychain",
+    "WinVaultKeyring": "Windows Credential Manager",
+    "ChainerBackend": "a chain of keyrings",
+}
+
+
+def keyring_name(backend) -> str:
+    """A keyring backend's name as a person would know it (never "keyrings.alt.file.PlaintextKeyring")."""
+    name = type(backend).__name__
+    module = type(backend).__module__.rsplit(".", 1)[-1]
+    return KEYRING_NAMES.get(name) or KEYRING_NAMES.get(f"{module}.{name}") or "an unknown kind of keyring"
 
 
 def is_encrypted(head: bytes) -> bool:

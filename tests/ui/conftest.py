@@ -26,7 +26,7 @@ def make_window(qtbot, tmp_path, clock):
 
     def make(model=None, notes=(), embedder=None, wait=True, has_tray=False, factory=None,
              data_dir=None, conversation_id="test-chat", model_switcher=None, bridge=None, setup=None,
-             policy=None, data_ops=None):
+             policy=None, data_ops=None, settings=None):
         directory = data_dir or tmp_path / f"data{len(made)}"
 
         def build():
@@ -41,7 +41,7 @@ def make_window(qtbot, tmp_path, clock):
             return mnemo
 
         bridge = bridge or MnemoBridge(factory or build, model_switcher=model_switcher, data_ops=data_ops)
-        window = MainWindow(bridge, conversation_id, has_tray=has_tray)
+        window = MainWindow(bridge, conversation_id, has_tray=has_tray, settings=settings)
         qtbot.addWidget(window)
         made.append(window)
         window.show()

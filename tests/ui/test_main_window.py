@@ -170,3 +170,15 @@ def test_run_decay_sweep_from_the_memory_menu(qtbot, make_window, clock):
     window.sweep_action.trigger()
     assert window.tabs.currentWidget() is window.health
     qtbot.waitUntil(lambda: [m.text for m in window.health.forgotten.rows()] == [NOTE], timeout=5000)
+
+
+def test_the_window_opens_where_and_as_large_as_it_was_left(make_window, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    first = make_window(settings=settings)
+    first.resize(700, 500)
+    first.show_tab(2)
+    first.close()
+    again = make_window(settings=QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat))
+    assert (again.width(), again.height()) == (700, 500) and again.tabs.currentIndex() == 2

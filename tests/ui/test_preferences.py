@@ -46,3 +46,12 @@ def test_connected_apps_is_a_page_of_preferences(make_window):
 def test_durations_read_as_people_say_them():
     assert [in_words(d) for d in (1, 9.4, 17, 62, 233, 869)] == [
         "about 1 day", "about 9 days", "about 2 weeks", "about 2 months", "about 8 months", "about 2.4 years"]
+
+
+def test_about_names_the_version_and_the_data_folder(make_window, tmp_path):
+    window = make_window(data_dir=tmp_path / "memory")
+    window.bridge.data_dir = tmp_path / "memory"
+    box = window.about()
+    assert box.isVisible() and "Version 0." in box.informativeText()
+    assert f"Your memory is kept in {tmp_path / 'memory'}." in box.informativeText()
+    box.accept()

@@ -162,7 +162,7 @@ def test_without_a_secure_keyring_the_key_is_refused_not_skipped(full, tmp_path)
     before = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
-        with pytest.raises(NoKeyringError, match="no secure keyring"):
+        with pytest.raises(NoKeyringError, match=r"no secure keyring \(only no keyring service at all\)"):
             full.export(tmp_path / "memory.mnemo", SETTINGS, KeyringKey())
     finally:
         keyring.set_keyring(before)
@@ -221,3 +221,11 @@ def test_an_archive_of_format_1_without_the_newer_fields_still_imports(full, tmp
         assert all(m.fact_key == "" and m.valid_until is None for m in fresh.store.all())
     finally:
         fresh.close()
+
+
+def test_keyrings_are_named_as_people_know_them():
+    from keyrings.alt.file import PlaintextKeyring
+
+    from core.transfer.crypto import keyring_name
+
+    assert keyring_name(PlaintextKeyring()) == "a password file stored as plain text"
