@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject, QStandardPaths, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -167,7 +167,11 @@ class ExportFlow(QObject):
         box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self.window)
         box.setInformativeText(where)
         box.setObjectName("exportDone")
+        folder = Path(where) if Path(where).is_dir() else Path(where).parent
+        box.show_button = box.addButton("Show in Folder", QMessageBox.ButtonRole.ActionRole)
+        box.show_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
         box.open()
+        self.done_box = box
 
 
 __all__ = ["ExportDialog", "ExportFlow", "MnemoError"]

@@ -119,11 +119,16 @@ def test_export_dialog_choices(qtbot):
     assert with_keyring.keyring.isChecked() and with_keyring.secret() == "keyring"
 
 
-def test_markdown_export(qtbot, window, tmp_path):
+def test_markdown_export(qtbot, window, tmp_path, monkeypatch):
     window.exporter.export_markdown(tmp_path / "md")
     qtbot.waitUntil(lambda: (tmp_path / "md" / "index.md").exists(), timeout=10_000)
     days = [p for p in (tmp_path / "md").iterdir() if p.name != "index.md"]
     assert len(days) == 1 and "My sister Anna lives in Lisbon" in days[0].read_text()
+    opened = []
+    monkeypatch.setattr("ui.export_flow.QDesktopServices.openUrl", staticmethod(opened.append))
+    qtbot.waitUntil(lambda: box(window, "exportDone") is not None, timeout=5000)
+    box(window, "exportDone").show_button.click()  # "Show in Folder" opens the folder in the file manager
+    assert [url.toLocalFile() for url in opened] == [str(tmp_path / "md")]
 
 
 def test_backups_dialog_backs_up_and_schedules_a_restore(qtbot, window, monkeypatch):
