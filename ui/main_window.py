@@ -16,6 +16,7 @@ from .health_view import HealthView
 from .import_flow import ImportFlow
 from .memories_view import MemoriesView
 from .model_chooser import NO_MODEL_PLACEHOLDER, ModelChooser
+from .onboarding import WelcomeDialog, show_once
 from .preferences import APPS, MODEL, SHORTCUTS, PreferencesDialog
 from .quick_capture import QuickCaptureDialog
 from .summaries_view import SummariesView
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         bridge.embedder_failed.connect(self._part_failed)
         bridge.model_failed.connect(lambda message: self._part_failed(message, offer_model=True))
         bridge.ready.connect(self._ready)
+        bridge.opened.connect(lambda: setattr(self, "welcome_dialog", show_once(bridge, self, settings)))
         bridge.maintenance_finished.connect(self._job_notice)
         self.chat.input.setPlaceholderText(
             "Mnemo is loading… you can already type your question." if not bridge.is_ready
@@ -138,6 +140,8 @@ class MainWindow(QMainWindow):
                                                "The language model, forgetting, connected apps, the data folder "
                                                "and the keyboard shortcuts")
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.welcome_action = self._action("Welcome to Mnemo", None, self.open_welcome,
+                                           "What Mnemo does, where your memory is kept and how forgetting works")
         self.shortcuts_action = self._action("Keyboard Shortcuts", "F1", lambda: self.open_preferences(SHORTCUTS),
                                              "Every keyboard shortcut")
 
@@ -167,6 +171,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.health_action)
         view_menu.addAction(self.guard_action)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.welcome_action)
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
 
@@ -207,6 +212,11 @@ class MainWindow(QMainWindow):
         dialog.show_page(page)
         dialog.open()
         return dialog
+
+    def open_welcome(self):
+        self.welcome_dialog = WelcomeDialog(self.bridge, self)
+        self.welcome_dialog.open()
+        return self.welcome_dialog
 
     def open_connected_apps(self):
         """Preferences at its Connected Apps page (returned)."""

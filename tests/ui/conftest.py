@@ -40,7 +40,8 @@ def make_window(qtbot, tmp_path, clock):
                 setup(mnemo)
             return mnemo
 
-        bridge = bridge or MnemoBridge(factory or build, model_switcher=model_switcher, data_ops=data_ops)
+        bridge = bridge or MnemoBridge(factory or build, model_switcher=model_switcher, data_ops=data_ops,
+                                       data_dir=data_dir)
         window = MainWindow(bridge, conversation_id, has_tray=has_tray, settings=settings)
         qtbot.addWidget(window)
         made.append(window)
