@@ -20,6 +20,7 @@ import numpy as np
 
 EXPORT_VERSION = 1
 INPUTS = ["input_ids", "attention_mask", "token_type_ids"]
+MAX_BATCH_TOKENS = 4096  # tokens per run, padding included (64 texts of 64 tokens; 16 of 256)
 
 
 def cache_path(model_dir: Path) -> Path:
@@ -65,12 +66,13 @@ class OnnxMiniLM:
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 64, max_tokens: int = MAX_BATCH_TOKENS) -> np.ndarray:
+        """At most `batch_size` texts and `max_tokens` tokens (padding included) per run: long
+        texts go in smaller batches, so the attention's memory (rows x width^2) stays bounded."""
         encoded = self._tokenizer.encode_batch(list(texts))
         order = np.argsort([len(e.ids) for e in encoded], kind="stable")  # little padding per batch
         out = np.zeros((len(encoded), 384), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            rows = order[start:start + batch_size]
+        for rows in _batches([len(encoded[i].ids) for i in order], order, batch_size, max_tokens):
             width = max(len(encoded[i].ids) for i in rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -81,6 +83,17 @@ class OnnxMiniLM:
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             out[rows] = self._session.run(["embedding"], feed)[0]
         return out
+
+
+def _batches(lengths: list[int], order: np.ndarray, batch_size: int, max_tokens: int):
+    """Consecutive runs of `order` (sorted by length), each within both limits (at least one text)."""
+    start = 0
+    while start < len(order):
+        end = start + 1
+        while end < len(order) and end - start < batch_size and lengths[end] * (end - start + 1) <= max_tokens:
+            end += 1
+        yield order[start:end]
+        start = end
 
 
 def export(model_dir: Path, out: Path) -> None:
