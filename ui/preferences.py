@@ -42,13 +42,18 @@ def in_words(days: float) -> str:
     return f"about {days / 365:.1f} years".replace(".0 years", " years")
 
 
-def page(*widgets: QWidget) -> QWidget:
+def page(title: str, *widgets: QWidget, grow: QWidget | None = None) -> QWidget:
+    """A page: its title, then the widgets; `grow` takes the height left (else the space stays below)."""
     holder = QWidget()
     layout = QVBoxLayout(holder)
     layout.setContentsMargins(0, 0, 0, 0)
+    heading = QLabel(title)
+    heading.setObjectName("pageTitle")
+    layout.addWidget(heading)
     for widget in widgets:
-        layout.addWidget(widget)
-    layout.addStretch(1)
+        layout.addWidget(widget, 1 if widget is grow else 0)
+    if grow is None:
+        layout.addStretch(1)
     return holder
 
 
@@ -70,12 +75,13 @@ class PreferencesDialog(QDialog):
         self.pages = QListWidget()
         self.pages.addItems(PAGES)
         self.pages.setAccessibleName("Preferences pages")
+        self.pages.setObjectName("preferencesPages")
         self.pages.setFixedWidth(max(170, self.pages.sizeHintForColumn(0) + 24))
         self.stack = QStackedWidget()
         self.stack.addWidget(self._model_page())
         self.stack.addWidget(self._forgetting_page())
         self.apps = ConnectedAppsPanel(bridge)
-        self.stack.addWidget(self.apps)
+        self.stack.addWidget(page("Connected Apps", self.apps, grow=self.apps))
         self.stack.addWidget(self._data_page())
         self.stack.addWidget(self._shortcuts_page())
         self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -107,10 +113,10 @@ class PreferencesDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.library_button)
         row.addStretch(1)
-        holder = page(self.model_label, label("The model library lists the models this computer runs well, "
-                                              "downloads one when you ask (the only time Mnemo uses the "
-                                              "network) and holds each model's settings."))
-        holder.layout().insertLayout(2, row)
+        holder = page("Language Model", self.model_label,
+                      label("The model library lists the models this computer runs well, downloads one when you "
+                            "ask (the only time Mnemo uses the network) and holds each model's settings."))
+        holder.layout().insertLayout(3, row)
         return holder
 
     def _forgetting_page(self) -> QWidget:
@@ -126,7 +132,7 @@ class PreferencesDialog(QDialog):
                       "Health asks whether to keep it.")
         self.bridge.call(lambda mnemo: mnemo.keeping(), self._show_keeping,
                          lambda exc: self.keeping.setHeaderLabels(["What", error_text(exc)]))
-        return page(intro, self.keeping)
+        return page("Forgetting", intro, self.keeping, grow=self.keeping)
 
     def _show_keeping(self, rows: list[tuple[str, float]]) -> None:
         self.keeping.clear()
@@ -145,9 +151,10 @@ class PreferencesDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.show_folder_button)
         row.addStretch(1)
-        holder = page(self.folder_label, label("Backups are under File ▸ Backups…; File ▸ Export… writes "
-                                               "everything to one archive, encrypted if you like."))
-        holder.layout().insertLayout(2, row)
+        holder = page("Data Folder", self.folder_label,
+                      label("Backups are under File ▸ Backups…; File ▸ Export… writes everything to one "
+                            "archive, encrypted if you like."))
+        holder.layout().insertLayout(3, row)
         return holder
 
     def _shortcuts_page(self) -> QWidget:
@@ -158,7 +165,7 @@ class PreferencesDialog(QDialog):
         for what, keys in shortcuts(self.window):
             QTreeWidgetItem(self.shortcuts, [what, keys])
         self.shortcuts.resizeColumnToContents(0)
-        return page(self.shortcuts)
+        return page("Keyboard Shortcuts", self.shortcuts, grow=self.shortcuts)
 
 
 def shortcuts(window) -> list[tuple[str, str]]:
