@@ -1,5 +1,6 @@
-"""`mnemo facts | importance | review`: what Mnemo holds as facts of your life, how much a
-memory matters, and the memories of some importance about to be forgotten."""
+"""`mnemo facts | importance | review | edit`: what Mnemo holds as facts of your life, how much a
+memory matters, the memories of some importance about to be forgotten, and new words for a
+memory (its facts follow)."""
 from __future__ import annotations
 
 import argparse
@@ -22,6 +23,10 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
                             help="memories of some importance that will be forgotten soon; keep them")
     review.add_argument("--days", type=float, default=7.0, help="how far ahead to look (default 7 days)")
     review.add_argument("--keep", nargs="*", metavar="ID", help="keep these (no ids: keep every one listed)")
+    edit = sub.add_parser("edit", parents=[common],
+                          help="change what a note or chat turn says (its history keeps the old words)")
+    edit.add_argument("id", help="the memory's id (or the first 6+ characters of it)")
+    edit.add_argument("text", help="what it should say")
 
 
 def _day(seconds: float | None) -> str:
@@ -86,4 +91,18 @@ def review(mnemo, args, out) -> int:
     return 0
 
 
-COMMANDS = {"facts": facts, "importance": importance, "review": review}
+def edit(mnemo, args, out) -> int:
+    memory_id = resolve_id(mnemo, args.id)
+    before = mnemo.store.get(memory_id).text
+    edited = mnemo.edit(memory_id, args.text)
+    if args.json:
+        out({**memory_json(edited, mnemo.retention(edited)), "previous_text": before,
+             "changed": edited.text != before})
+    elif edited.text == before:
+        print(f"{edited.id} unchanged: it says that already")
+    else:
+        print(f"{edited.id} edited; it said before: {short(before, 70)}")
+    return 0
+
+
+COMMANDS = {"facts": facts, "importance": importance, "review": review, "edit": edit}

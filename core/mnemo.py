@@ -17,10 +17,11 @@ from .clock import Clock
 from .days import day_of
 from .errors import InvalidInputError
 from .guard.memory_guard import MemoryGuard
-from .intake.capture import CaptureResult, CaptureService, default_importance
+from .intake.capture import MAX_TEXT, CaptureResult, CaptureService, default_importance
 from .intake.importance import ImportanceJudge
 from .intake.importer import ImportReport, ImportService
 from .intake.readers import ParsedImport, read_import
+from .lifecycle.editing import Editing
 from .lifecycle.fact_model import ModelFactFinder
 from .lifecycle.facts import FACT_IMPORTANCE, Facts
 from .lifecycle.forgetting import Forgetting, Health
@@ -59,6 +60,7 @@ class Mnemo:
         self.forgetting = Forgetting(self.store, clock, self.policy)
         self.summaries = Summaries(self.store, embedder, clock, lambda: self.model, summary_options)
         self.portraits = Portrait(self.store, embedder, clock)
+        self.editing = Editing(self.store, embedder, self.facts, self.summaries, self.portraits, MAX_TEXT)
         backups = (ScheduledBackups(self.store, clock, backup_every_hours, backups_kept)
                    if backup_every_hours else None)
         self.maintenance = Maintenance(self.forgetting, self.summaries, self.portraits, clock, sweep_every_hours,
@@ -205,6 +207,11 @@ class Mnemo:
                                       strength=self.policy.initial_strength(importance) * max(grown, 1.0),
                                       vector=self.store.vector(memory_id))
         return self.store.upsert(changed, actor="user", reason=f"importance set to {importance:.2f} by the user")
+
+    def edit(self, memory_id: str, text: str) -> Memory:
+        """New words for a note or chat turn (its history keeps the old ones); its facts, the day
+        summaries quoting it and the portrait follow (core/lifecycle/editing.py)."""
+        return self.editing.edit(memory_id, text)
 
     def pin(self, memory_id: str) -> None:
         self.store.set_state([memory_id], State.PINNED, actor="user", reason="pinned by the user")

@@ -272,6 +272,20 @@ class Facts:
     def made_from(self, memory_id: str) -> list[Memory]:
         return [f for f in self.store.all(kinds=[Kind.FACT]) if memory_id in f.links]
 
+    def reopened(self, removed: list[Memory]) -> list[tuple[str, dict, str]]:
+        """The facts `removed` had superseded, once they are gone (their episode's words were
+        edited): each holds again as long as the removed one did, (id, changes, reason)."""
+        gone = {f.id for f in removed}
+        others = [f for f in self.store.all(kinds=[Kind.FACT]) if f.id not in gone]
+        until: dict[str, float | None] = {}
+        for dropped in sorted((f for f in removed if f.valid_from is not None), key=lambda f: f.valid_from):
+            for fact in others:
+                end = until.get(fact.id, fact.valid_until)
+                if fact.fact_key == dropped.fact_key and end is not None and end == dropped.valid_from:
+                    until[fact.id] = dropped.valid_until
+        return [(i, {"valid_until": end}, "holds again: the statement that replaced it was edited")
+                for i, end in until.items()]
+
 
 def _day(seconds: float | None) -> str:
     from ..days import day_of

@@ -7,10 +7,10 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import MnemoError, StoreError
+from ..errors import MnemoError, NotFoundError, StoreError
 from .history import scrub
 from .journal import Cancelled
-from .records import HistoryEntry, Memory, new_id
+from .records import HistoryEntry, Memory, content_hash, new_id
 from .tables import id_filter
 
 Guard = Callable[[Memory], bool] | None
@@ -156,6 +156,39 @@ class RecordWrites:
                           vectors={new.id: np.asarray(memory.vector, dtype=np.float32)})
             return new
         return self._write(write, "the memory")
+
+    def rewrite_text(self, memory_id: str, text: str, vector, actor: str, reason: str, drop: list[str] = (),
+                     drop_reason: str = "", revised: list[tuple[str, dict, str]] = ()) -> Memory:
+        """New words for a memory, with their vector, as one write: the record keeps all else
+        (as it is at the moment of writing) and its history an "edited" entry (`reason`, e.g.
+        the old words). `drop`: records made from the old words (facts) removed in the same
+        write, each with a "removed" entry (`drop_reason`); `revised`: (id, changes, reason)
+        applied to other records in it (a fact a dropped one had superseded holds again)."""
+        self.get(memory_id)
+        vector = np.asarray(vector, dtype=np.float32)
+        self._check_vectors([Memory(memory_id, text, "", "", 0.0, vector=vector)])
+
+        def write() -> Memory:
+            records = self._mirror.records
+            old = records.get(memory_id)
+            if old is None:
+                raise NotFoundError(f"There is no memory with id {memory_id}.")
+            now = self.clock.now().timestamp()
+            new = old.with_changes(text=text, content_hash=content_hash(text), updated_at=now)
+            gone = [i for i in dict.fromkeys(drop) if i in records and i != memory_id]
+            history = [HistoryEntry(new_id(), memory_id, now, actor, "edited", old.state, old.state, reason)]
+            history += [HistoryEntry(new_id(), i, now, actor, "removed", records[i].state, "", drop_reason)
+                        for i in gone]
+            changed = [records[i].with_changes(**changes, updated_at=now) for i, changes, _ in revised
+                       if i in records and i not in gone and i != memory_id]
+            history += [HistoryEntry(new_id(), i, now, actor, "revised", records[i].state, records[i].state, why)
+                        for i, _, why in revised if i in records and i not in gone and i != memory_id]
+            if gone:
+                self._tables.memories.delete(id_filter(gone))
+                self._mirror.remove(set(gone))
+            self._rewrite([new, *changed], history, vectors={memory_id: vector})
+            return new
+        return self._write(write, "the edit")
 
     def save_batch(self, items: list[tuple[Memory, str]], actor: str) -> list[Memory]:
         """Store many records (each with its vector) in one write: a record whose id is new is

@@ -1,4 +1,4 @@
-"""Memories ▸ Show: Facts: the facts distilled from what was said, each with the memories it came
+"""Memories ▸ Kind: Facts: the facts distilled from what was said, each with the memories it came
 from (click one to open it) and, once a newer statement replaced it, how long it held."""
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ KEY = "The spare key is in the blue flowerpot"
 
 
 def show(qtbot, view, title: str) -> None:
-    """Pick `title` in the Show box with the keyboard, like a person, and wait for the list."""
-    box = view.show_choice
+    """Pick `title` in the Kind filter with the keyboard, like a person, and wait for the list."""
+    box = view.filters.kind
     box.setFocus()
     qtbot.keyClick(box, Qt.Key.Key_Home)
     while box.currentText() != title:
         before = box.currentIndex()
         qtbot.keyClick(box, Qt.Key.Key_Down)
-        assert box.currentIndex() != before, f"no {title!r} in the Show box"
+        assert box.currentIndex() != before, f"no {title!r} in the Kind filter"
     assert view.showing() == box.currentData()
     qtbot.waitUntil(lambda: not view.listing, timeout=5000)
 
@@ -71,7 +71,7 @@ def test_a_facts_detail_lists_the_memories_it_came_from_and_one_click_opens_it(q
     click_row(qtbot, detail.sources, 1)  # the chat turn
     qtbot.waitUntil(lambda: view.current_memory() is not None and view.current_memory().id == turn.id,
                     timeout=5000)
-    assert view.showing() == "memories" and view.show_choice.currentText() == "Memories"
+    assert view.showing() == "all" and view.filters.kind.currentText() == "All memories"
     assert LISBON_AGAIN in texts(view) and KEY in texts(view)
     assert detail.text.text() == f"You: {LISBON_AGAIN}"
     assert detail.fields["kind"].text() == "chat" and detail.fields["id"].text() == turn.id
