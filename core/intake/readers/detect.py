@@ -34,8 +34,20 @@ HEAD = 4096
 def read_import(path: Path, format: str | None = None, passphrase: Callable | None = None,
                 dim: int = 384) -> ParsedImport:
     """Read and validate the whole file; nothing is written. `passphrase()` is asked only for
-    an archive encrypted with one. Raises ImportFormatError (or DecryptError) with a reason.
+    an archive encrypted with one. Raises ImportFormatError (or DecryptError) with a reason,
+    also for a file in which every record was bad (nothing of it could be imported).
     Zips and JSON are streamed within fixed limits (core/bounded.py), text formats a line at a time."""
+    parsed = _read_import(path, format, passphrase, dim)
+    if parsed.archive is None and not parsed.turns and not parsed.notes and parsed.rejected.total:
+        rejected = parsed.rejected
+        why = "; ".join(f"{count:,} × {reason}" + (f" (e.g. {rejected.examples[reason][0]})"
+                                                    if rejected.examples.get(reason) else "")
+                        for reason, count in rejected.reasons.most_common(3))
+        raise ImportFormatError(f"Nothing in {Path(path).name} could be imported: {why}.")
+    return parsed
+
+
+def _read_import(path: Path, format: str | None, passphrase: Callable | None, dim: int) -> ParsedImport:
     from ...transfer import crypto as archive_crypto
 
     path = Path(path)
