@@ -26,9 +26,11 @@ from .display import error_text
 
 MODEL, FORGETTING, APPS, DATA, SHORTCUTS = range(5)
 PAGES = ["Language Model", "Forgetting", "Connected Apps", "Data Folder", "Keyboard Shortcuts"]
-# Keys that are not on a menu (the chat's own; see ui/text_input.py and ui/chat_view.py)
+# Keys that are not on a menu (the chat's: ui/text_input.py, ui/chat_view.py; Memories': ui/memories_view.py)
 CHAT_KEYS = [("Send the message", "Enter"), ("A new line in the message", "Shift+Enter"),
-             ("Stop the answer being written", "Esc"), ("Start a new conversation", "Ctrl+N")]
+             ("Stop the answer being written", "Esc"), ("Start a new conversation", "Ctrl+N"),
+             ("Memories: edit the selected memory", "F2"), ("Memories: delete the selected", "Del"),
+             ("Memories: select all", "Ctrl+A"), ("Memories: undo the last delete, pin or edit", "Ctrl+Z")]
 
 
 def in_words(days: float) -> str:
