@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="act as if the clock read this time (e.g. 2026-05-01T09:00)")
     parser.add_argument("--model", type=Path, default=None, metavar="PATH",
                         help="a GGUF language model file (default: the bundled SmolLM2-135M)")
+    parser.add_argument("--quick-capture", action="store_true",
+                        help="open Quick Capture (in the running Mnemo, else in a new one): bind this command to a "
+                             "key in your desktop's keyboard settings for a capture shortcut that works everywhere")
     return parser
 
 
@@ -178,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from ui.assets import apply_style
     from ui.main_window import MainWindow
-    from ui.single_instance import SingleInstance
+    from ui.single_instance import CAPTURE, SHOW, SingleInstance, on_message
     from ui.tray import Tray, tray_available
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -188,12 +191,13 @@ def main(argv: list[str] | None = None) -> int:
 
     instance = SingleInstance(data_dir)
     try:
-        first = instance.claim()
+        first = instance.claim(CAPTURE if args.quick_capture else SHOW)
     except OSError as exc:
         print(f"mnemo-gui: {exc}", file=sys.stderr)
         first = True  # still usable; a second start just will not be redirected here
     if not first:
-        print(f"Mnemo is already running for {data_dir}; brought its window to the front.", file=sys.stderr)
+        print(f"Mnemo is already running for {data_dir}; " + ("opened its Quick Capture." if args.quick_capture else
+                                                              "brought its window to the front."), file=sys.stderr)
         return 0
 
     apply_style(app)
@@ -203,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(bridge, conversation_id(clock), has_tray=has_tray,
                         settings=QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat))
     window.quit_requested.connect(app.quit)
-    instance.message_received.connect(lambda _m: window.activate())
+    instance.message_received.connect(lambda message: on_message(window, message))
 
     tray = None
     if has_tray:
@@ -239,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     quit_on_signals(app)
 
     window.show()
+    if args.quick_capture:  # the first start was for a note: Quick Capture over the window
+        QTimer.singleShot(0, window.open_quick_capture)
     if os.environ.get("MNEMO_REPORT_STARTUP") == "1":
         def report(what: str) -> None:
             print(f"{what} after {seconds_since_process_start():.3f} s", file=sys.stderr, flush=True)

@@ -30,7 +30,9 @@ PAGES = ["Language Model", "Forgetting", "Connected Apps", "Data Folder", "Keybo
 CHAT_KEYS = [("Send the message", "Enter"), ("A new line in the message", "Shift+Enter"),
              ("Stop the answer being written", "Esc"), ("Start a new conversation", "Ctrl+N"),
              ("Memories: edit the selected memory", "F2"), ("Memories: delete the selected", "Del"),
-             ("Memories: select all", "Ctrl+A"), ("Memories: undo the last delete, pin or edit", "Ctrl+Z")]
+             ("Memories: select all", "Ctrl+A"), ("Memories: undo the last delete, pin or edit", "Ctrl+Z"),
+             ("Quick Capture from anywhere: bind this command to a key in your desktop's keyboard settings",
+              "mnemo-gui --quick-capture")]
 
 
 def in_words(days: float) -> str:

@@ -1,6 +1,6 @@
 """One Mnemo per data directory. The first instance listens on a local socket named after
 a hash of the resolved data directory; a second one finds it there, asks it to show its
-window, and exits."""
+window (or, started with --quick-capture, to open Quick Capture), and exits."""
 from __future__ import annotations
 
 import hashlib
@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 SHOW = b"show\n"
+CAPTURE = b"capture\n"  # `mnemo-gui --quick-capture`: open Quick Capture, leave the window as it is
 CONNECT_TIMEOUT_MS = 500
 
 
@@ -73,3 +74,11 @@ class SingleInstance(QObject):
                 if data:
                     self.message_received.emit(data)
             socket.abort()
+
+
+def on_message(window, message: bytes) -> None:
+    """What a second start asked the running app for: Quick Capture, or its window."""
+    if message.strip() == CAPTURE.strip():
+        window.open_quick_capture()
+    else:
+        window.activate()

@@ -94,3 +94,30 @@ def test_second_start_of_the_app_exits_zero_and_shows_the_first(qtbot, tmp_path)
         if process.poll() is None:
             process.kill()
         first.release()
+
+
+def test_quick_capture_from_a_second_start_opens_the_running_apps_capture(qtbot, tmp_path, make_window):
+    """`mnemo-gui --quick-capture` (bound to a desktop shortcut) opens Quick Capture in the running
+    app, whose window stays hidden in the tray; a plain second start shows the window."""
+    from ui.single_instance import on_message
+
+    data = tmp_path / "data"
+    window = make_window(has_tray=True)
+    window.hide()
+    first = SingleInstance(data)
+    assert first.claim()
+    first.message_received.connect(lambda message: on_message(window, message))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    process = subprocess.Popen([sys.executable, "-m", "app.gui", "--data-dir", str(data), "--quick-capture"],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        qtbot.waitUntil(lambda: window.quick_capture.isVisible(), timeout=30_000)
+        assert not window.isVisible()
+        assert process.wait(timeout=30) == 0 and "opened its Quick Capture" in process.stderr.read().decode()
+        window.quick_capture.close()
+        on_message(window, b"show")
+        assert window.isVisible()
+    finally:
+        if process.poll() is None:
+            process.kill()
+        first.release()
