@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="act as if the clock read this time (e.g. 2026-05-01T09:00)")
     parser.add_argument("--model", type=Path, default=None, metavar="PATH",
                         help="a GGUF language model file (default: the bundled SmolLM2-135M)")
+    parser.add_argument("--background", action="store_true",
+                        help="start in the tray without showing the window (as at login); where there is no tray "
+                             "the window is shown")
     parser.add_argument("--quick-capture", action="store_true",
                         help="open Quick Capture (in the running Mnemo, else in a new one): bind this command to a "
                              "key in your desktop's keyboard settings for a capture shortcut that works everywhere")
@@ -242,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     app.aboutToQuit.connect(shut_down)
     quit_on_signals(app)
 
-    window.show()
+    if not (args.background and has_tray):
+        window.show()
     if args.quick_capture:  # the first start was for a note: Quick Capture over the window
         QTimer.singleShot(0, window.open_quick_capture)
     if os.environ.get("MNEMO_REPORT_STARTUP") == "1":

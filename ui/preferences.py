@@ -1,6 +1,6 @@
 """Preferences (Ctrl+,): the language model that answers (and the model library), how long
 memories are kept when they are not used, the programs connected to the memory, where the
-memory lives, and the keyboard shortcuts (F1 opens that page)."""
+memory lives, starting at login, and the keyboard shortcuts (F1 opens that page)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -21,11 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import autostart
 from .connected_apps import ConnectedAppsPanel
 from .display import error_text
 
-MODEL, FORGETTING, APPS, DATA, SHORTCUTS = range(5)
-PAGES = ["Language Model", "Forgetting", "Connected Apps", "Data Folder", "Keyboard Shortcuts"]
+MODEL, FORGETTING, APPS, DATA, STARTUP, SHORTCUTS = range(6)
+PAGES = ["Language Model", "Forgetting", "Connected Apps", "Data Folder", "Startup", "Keyboard Shortcuts"]
 # Keys that are not on a menu (the chat's: ui/text_input.py, ui/chat_view.py; Memories': ui/memories_view.py)
 CHAT_KEYS = [("Send the message", "Enter"), ("A new line in the message", "Shift+Enter"),
              ("Stop the answer being written", "Esc"), ("Start a new conversation", "Ctrl+N"),
@@ -87,6 +89,7 @@ class PreferencesDialog(QDialog):
         self.apps = ConnectedAppsPanel(bridge)
         self.stack.addWidget(page("Connected Apps", self.apps, grow=self.apps))
         self.stack.addWidget(self._data_page())
+        self.stack.addWidget(self._startup_page())
         self.stack.addWidget(self._shortcuts_page())
         self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -160,6 +163,27 @@ class PreferencesDialog(QDialog):
                             "archive, encrypted if you like."))
         holder.layout().insertLayout(3, row)
         return holder
+
+    def _startup_page(self) -> QWidget:
+        self.autostart_box = QCheckBox("Start Mnemo when I log in (in the tray, ready for Quick Capture)")
+        self.autostart_box.setChecked(autostart.is_enabled())
+        self.autostart_box.toggled.connect(self._set_autostart)
+        self.autostart_note = label()
+        return page("Startup", self.autostart_box, self.autostart_note)
+
+    def _set_autostart(self, on: bool) -> None:
+        try:
+            if on:
+                where = autostart.enable(getattr(self.bridge, "data_dir", None))
+                self.autostart_note.setText(f"Mnemo starts at login ({where}).")
+            else:
+                autostart.disable()
+                self.autostart_note.setText("Mnemo no longer starts at login.")
+        except OSError as exc:
+            self.autostart_note.setText(f"The login setting could not be changed: {exc.strerror or exc}.")
+            self.autostart_box.blockSignals(True)
+            self.autostart_box.setChecked(autostart.is_enabled())
+            self.autostart_box.blockSignals(False)
 
     def _shortcuts_page(self) -> QWidget:
         self.shortcuts = QTreeWidget()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog
 
-from ui.preferences import APPS, FORGETTING, SHORTCUTS, in_words
+from ui.preferences import APPS, FORGETTING, SHORTCUTS, STARTUP, in_words
 
 
 def rows(tree):
@@ -55,3 +55,27 @@ def test_about_names_the_version_and_the_data_folder(make_window, tmp_path):
     assert box.isVisible() and "Version 0." in box.informativeText()
     assert f"Your memory is kept in {tmp_path / 'memory'}." in box.informativeText()
     box.accept()
+
+
+def test_start_at_login_writes_and_removes_the_autostart_entry(qtbot, make_window, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    window = make_window(data_dir=tmp_path / "my memory")
+    dialog = window.open_preferences(STARTUP)
+    assert not dialog.autostart_box.isChecked()
+    dialog.autostart_box.click()
+    entry = tmp_path / "config" / "autostart" / "mnemo.desktop"
+    text = entry.read_text()
+    assert "Exec=" in text and f'--data-dir "{tmp_path / "my memory"}" --background' in text
+    assert "Mnemo starts at login" in dialog.autostart_note.text()
+    assert window.open_preferences(STARTUP).autostart_box.isChecked()  # read back when Preferences opens again
+    dialog.autostart_box.click()
+    assert not entry.exists() and "no longer starts" in dialog.autostart_note.text()
+
+
+def test_an_autostart_folder_that_cannot_be_written_is_said_and_the_box_stays_off(qtbot, make_window, tmp_path,
+                                                                                   monkeypatch):
+    (tmp_path / "config").write_text("a file where the folder should be")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    dialog = make_window().open_preferences(STARTUP)
+    dialog.autostart_box.click()
+    assert not dialog.autostart_box.isChecked() and "could not be changed" in dialog.autostart_note.text()
