@@ -219,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         tray.capture_requested.connect(window.open_quick_capture)
         tray.show_requested.connect(window.activate)
         tray.quit_requested.connect(window.quit)
+        tray.pause_toggled.connect(window.set_capture_paused)
+        window.capture_paused_changed.connect(tray.set_paused)
         told = []
 
         def hidden() -> None:

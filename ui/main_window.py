@@ -29,6 +29,7 @@ NOTICE_MS = 5000
 class MainWindow(QMainWindow):
     quit_requested = Signal()
     hidden_to_tray = Signal()
+    capture_paused_changed = Signal(bool)  # Pause Remembering Chats turned on or off (the tray follows)
     desktop_notice = Signal(str)  # worth a desktop notification (the tray shows it where there is one)
 
     def __init__(self, bridge: MnemoBridge, conversation_id: str, has_tray: bool = False,
@@ -70,6 +71,11 @@ class MainWindow(QMainWindow):
 
         self.state_label = QLabel(bridge.status_text or "Starting…")
         self.state_label.setObjectName("stateLabel")
+        self.paused_label = QLabel("Not remembering chats")
+        self.paused_label.setObjectName("pausedLabel")
+        self.paused_label.setToolTip("Memory ▸ Pause Remembering Chats is on: questions and answers are not saved")
+        self.paused_label.hide()
+        self.statusBar().addPermanentWidget(self.paused_label)
         self.statusBar().addPermanentWidget(self.state_label)
         self.statusBar().setSizeGripEnabled(False)
 
@@ -126,6 +132,10 @@ class MainWindow(QMainWindow):
                                           "Show what is fading and what is forgotten")
         self.guard_action = self._action("Memory Guard", "Ctrl+5", lambda: self.show_tab(GUARD_TAB),
                                          "Show what the guard held back from answers, and why")
+        self.pause_action = self._action("Pause Remembering Chats", None, self.set_capture_paused,
+                                         "Answer questions without remembering them or their answers, until "
+                                         "you turn this off")
+        self.pause_action.setCheckable(True)
         self.sweep_action = self._action("Run Decay Sweep Now", None, self.run_sweep,
                                          "Move memories between active, fading and forgotten by their retention now")
         self.stop_action = self._action("Stop Answer", None, self.chat.stop, "Stop the answer being written (Esc)")
@@ -160,6 +170,7 @@ class MainWindow(QMainWindow):
         memory_menu = bar.addMenu("&Memory")
         memory_menu.addAction(self.capture_action)
         memory_menu.addAction(self.search_action)
+        memory_menu.addAction(self.pause_action)
         memory_menu.addAction(self.sweep_action)
         memory_menu.addAction(self.apps_action)
         memory_menu.addSeparator()
@@ -228,6 +239,14 @@ class MainWindow(QMainWindow):
         self.activate()
         self.consent_box = ask_consent(self, self.bridge, name)
         return self.consent_box
+
+    def set_capture_paused(self, paused: bool) -> None:
+        """Chats are answered but not remembered while paused (notes you save still are)."""
+        self.bridge.capture_paused = bool(paused)
+        self.pause_action.setChecked(bool(paused))
+        self.paused_label.setVisible(bool(paused))
+        self.notify("Chats are not remembered until you resume" if paused else "Chats are remembered again")
+        self.capture_paused_changed.emit(bool(paused))
 
     def open_quick_capture(self) -> None:
         self.quick_capture.open_capture()

@@ -1,4 +1,4 @@
-"""The system tray icon and its menu: Quick Capture, Show Mnemo, Quit.
+"""The system tray icon and its menu: Quick Capture, Show Mnemo, Pause Remembering Chats, Quit.
 Created only where the desktop has a tray (QSystemTrayIcon.isSystemTrayAvailable())."""
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ class Tray(QObject):
     capture_requested = Signal()
     show_requested = Signal()
     quit_requested = Signal()
+    pause_toggled = Signal(bool)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -24,11 +25,15 @@ class Tray(QObject):
         self.capture_action = QAction("Quick Capture…", self.menu)
         self.show_action = QAction("Show Mnemo", self.menu)
         self.quit_action = QAction("Quit", self.menu)
+        self.pause_action = QAction("Pause Remembering Chats", self.menu)
+        self.pause_action.setCheckable(True)
+        self.pause_action.triggered.connect(self.pause_toggled)
         self.capture_action.triggered.connect(self.capture_requested)
         self.show_action.triggered.connect(self.show_requested)
         self.quit_action.triggered.connect(self.quit_requested)
         self.menu.addAction(self.capture_action)
         self.menu.addAction(self.show_action)
+        self.menu.addAction(self.pause_action)
         self.menu.addSeparator()
         self.menu.addAction(self.quit_action)
 
@@ -42,6 +47,10 @@ class Tray(QObject):
 
     def hide(self) -> None:
         self.icon.hide()
+
+    def set_paused(self, paused: bool) -> None:
+        self.pause_action.setChecked(paused)
+        self.icon.setToolTip("Mnemo — not remembering chats (paused)" if paused else "Mnemo — your private memory")
 
     def notify(self, title: str, message: str) -> None:
         self.icon.showMessage(title, message, app_icon(), 4000)

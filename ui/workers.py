@@ -103,6 +103,7 @@ class MnemoBridge(ChatCalls, DataCalls, GuardCalls, MemoriesCalls, MemoryLifeCal
         self.switching_model = False
         self._held_asks: list[tuple[Callable, Callback, Callback]] = []  # asked while a model loads
         self.jobs_running: set[str] = set()  # upkeep jobs started by run_job, not finished yet
+        self.capture_paused = False  # Pause Remembering Chats: questions are answered, not remembered
         self._started = False
         self._closed = False
 
@@ -274,7 +275,7 @@ class MnemoBridge(ChatCalls, DataCalls, GuardCalls, MemoriesCalls, MemoryLifeCal
                 question,
                 on_token=lambda piece: self._post(on_token, piece),
                 cancel=handle.event,
-                capture=True,
+                capture=not self.capture_paused,
                 conversation_id=conversation_id,
                 on_memories=lambda hits: self._post(on_memories, list(hits)),
                 again=again,
