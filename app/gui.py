@@ -185,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     from ui.assets import apply_style
     from ui.main_window import MainWindow
     from ui.single_instance import CAPTURE, SHOW, SingleInstance, on_message
+    from ui.theme import KEY as THEME_KEY
+    from ui.theme import SYSTEM, Theme
     from ui.tray import Tray, tray_available
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -207,8 +209,10 @@ def main(argv: list[str] | None = None) -> int:
 
     bridge = build_bridge(data_dir, clock, args.model)
     has_tray = tray_available()
-    window = MainWindow(bridge, conversation_id(clock), has_tray=has_tray,
-                        settings=QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat))
+    settings = QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)
+    theme = Theme(app, str(settings.value(THEME_KEY, SYSTEM)))
+    theme.apply()
+    window = MainWindow(bridge, conversation_id(clock), has_tray=has_tray, settings=settings, theme=theme)
     window.quit_requested.connect(app.quit)
     instance.message_received.connect(lambda message: on_message(window, message))
 

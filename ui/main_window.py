@@ -33,11 +33,13 @@ class MainWindow(QMainWindow):
     desktop_notice = Signal(str)  # worth a desktop notification (the tray shows it where there is one)
 
     def __init__(self, bridge: MnemoBridge, conversation_id: str, has_tray: bool = False,
-                 parent: QWidget | None = None, settings: QSettings | None = None):
-        """`settings`: where the window's size and place are remembered between runs (none: not)."""
+                 parent: QWidget | None = None, settings: QSettings | None = None, theme=None):
+        """`settings`: where the window's size and place are remembered between runs (none: not);
+        `theme`: the app's light/dark scheme (ui/theme.py), chosen in Preferences ▸ Appearance."""
         super().__init__(parent)
         self.bridge = bridge
         self.settings = settings
+        self.theme = theme
         self.has_tray = has_tray
         self._quitting = False
         self.setWindowTitle("Mnemo")

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -24,10 +25,13 @@ from PySide6.QtWidgets import (
 
 from . import autostart
 from .connected_apps import ConnectedAppsPanel
+from .theme import CHOICES as THEMES
+from .theme import KEY as THEME_KEY
 from .display import error_text
 
-MODEL, FORGETTING, APPS, DATA, STARTUP, SHORTCUTS = range(6)
-PAGES = ["Language Model", "Forgetting", "Connected Apps", "Data Folder", "Startup", "Keyboard Shortcuts"]
+MODEL, FORGETTING, APPS, DATA, STARTUP, APPEARANCE, SHORTCUTS = range(7)
+PAGES = ["Language Model", "Forgetting", "Connected Apps", "Data Folder", "Startup", "Appearance",
+         "Keyboard Shortcuts"]
 # Keys that are not on a menu (the chat's: ui/text_input.py, ui/chat_view.py; Memories': ui/memories_view.py)
 CHAT_KEYS = [("Send the message", "Enter"), ("A new line in the message", "Shift+Enter"),
              ("Stop the answer being written", "Esc"), ("Start a new conversation", "Ctrl+N"),
@@ -90,6 +94,7 @@ class PreferencesDialog(QDialog):
         self.stack.addWidget(page("Connected Apps", self.apps, grow=self.apps))
         self.stack.addWidget(self._data_page())
         self.stack.addWidget(self._startup_page())
+        self.stack.addWidget(self._appearance_page())
         self.stack.addWidget(self._shortcuts_page())
         self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -184,6 +189,33 @@ class PreferencesDialog(QDialog):
             self.autostart_box.blockSignals(True)
             self.autostart_box.setChecked(autostart.is_enabled())
             self.autostart_box.blockSignals(False)
+
+    def _appearance_page(self) -> QWidget:
+        self.theme_box = QComboBox()
+        self.theme_box.setAccessibleName("Theme")
+        theme = getattr(self.window, "theme", None)
+        for title, value in THEMES:
+            self.theme_box.addItem(title, value)
+        if theme is not None:
+            self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(theme.choice)))
+        self.theme_box.setEnabled(theme is not None)
+        self.theme_box.currentIndexChanged.connect(self._set_theme)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Theme:"))
+        row.addWidget(self.theme_box)
+        row.addStretch(1)
+        holder = page("Appearance", label("Light, dark, or as the desktop is set (it follows when that changes)."))
+        holder.layout().insertLayout(2, row)
+        return holder
+
+    def _set_theme(self, _index: int) -> None:
+        theme, choice = getattr(self.window, "theme", None), self.theme_box.currentData()
+        if theme is None:
+            return
+        theme.choose(choice)
+        if self.window.settings is not None:
+            self.window.settings.setValue(THEME_KEY, choice)
+            self.window.settings.sync()
 
     def _shortcuts_page(self) -> QWidget:
         self.shortcuts = QTreeWidget()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog
 
-from ui.preferences import APPS, FORGETTING, SHORTCUTS, STARTUP, in_words
+from ui.preferences import APPEARANCE, APPS, FORGETTING, SHORTCUTS, STARTUP, in_words
 
 
 def rows(tree):
@@ -79,3 +79,39 @@ def test_an_autostart_folder_that_cannot_be_written_is_said_and_the_box_stays_of
     dialog = make_window().open_preferences(STARTUP)
     dialog.autostart_box.click()
     assert not dialog.autostart_box.isChecked() and "could not be changed" in dialog.autostart_note.text()
+
+
+def test_a_dark_theme_is_chosen_applied_at_once_and_remembered(qtbot, make_window, tmp_path):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from ui.theme import DARK, LIGHT, Theme, dark_colour
+
+    app = QApplication.instance()
+    before = (app.styleSheet(), app.style().name(), app.palette())
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    theme = Theme(app, LIGHT)
+    theme.apply()
+    try:
+        window = make_window(settings=settings)
+        window.theme = theme
+        dialog = window.open_preferences(APPEARANCE)
+        dialog.theme_box.setCurrentIndex(dialog.theme_box.findData(DARK))
+        assert theme.applied == DARK and app.palette().window().color().lightness() < 60
+        assert "#ffffff" not in app.styleSheet() and dark_colour("ffffff") in app.styleSheet()
+        assert settings.value("appearance/theme") == DARK  # the next start opens dark
+        dialog.theme_box.setCurrentIndex(dialog.theme_box.findData(LIGHT))
+        assert theme.applied == LIGHT and app.palette().window().color().lightness() > 180
+    finally:
+        app.setStyleSheet(before[0])
+        app.setStyle(before[1])
+        app.setPalette(before[2])
+
+
+def test_dark_colours_turn_lightness_round_and_keep_accents_vivid():
+    from ui.theme import dark_colour
+
+    assert dark_colour("ffffff") < "#30"  # white background -> near black
+    assert dark_colour("2b2e3a") > "#b0"  # dark text -> light text
+    accent = dark_colour("4b55d6")
+    assert int(accent[5:7], 16) > int(accent[1:3], 16)  # the blue accent stays blue
