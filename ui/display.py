@@ -111,3 +111,11 @@ def kept_text(memory, retention: float) -> str:
     if str(memory.kind) not in ("turn", "note"):
         return "never fades"
     return f"kept {percent(retention)}" + (" (fading)" if str(memory.state) == "fading" else "")
+
+
+def show_feedback(label, text: str, style: str) -> None:
+    """A dialog's one-line feedback, styled by objectName ("feedbackOk", "feedbackError")."""
+    label.setText(text)
+    label.setObjectName(style)
+    label.style().unpolish(label)
+    label.style().polish(label)

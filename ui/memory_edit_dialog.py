@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from .display import error_text, kind_name, when_text
+from .display import error_text, kind_name, show_feedback, when_text
 from .text_input import SubmitTextEdit
 from .workers import MnemoBridge
 
@@ -92,7 +92,4 @@ class EditMemoryDialog(QDialog):
         self._feedback(error_text(exc), "feedbackError")
 
     def _feedback(self, text: str, style: str) -> None:
-        self.feedback.setText(text)
-        self.feedback.setObjectName(style)
-        self.feedback.style().unpolish(self.feedback)
-        self.feedback.style().polish(self.feedback)
+        show_feedback(self.feedback, text, style)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .display import error_text
+from .display import error_text, show_feedback
 from .text_input import SubmitTextEdit
 from .workers import MnemoBridge
 
@@ -122,7 +122,4 @@ class QuickCaptureDialog(QDialog):
         self._feedback(error_text(exc), "feedbackError")
 
     def _feedback(self, text: str, style: str) -> None:
-        self.feedback.setText(text)
-        self.feedback.setObjectName(style)
-        self.feedback.style().unpolish(self.feedback)
-        self.feedback.style().polish(self.feedback)
+        show_feedback(self.feedback, text, style)

@@ -3,22 +3,21 @@ file holds, reading it gives turns or an ImportFormatError with a sentence; neve
 exception, never a hang."""
 import copy
 import json
-import os
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from core.intake.readers import FORMATS, ImportFormatError, read_import
 from core.intake.readers.gemini import html_text
+
+from .fuzzing import FUZZ, json_paths, write
 
 SAMPLES = Path(__file__).resolve().parents[3] / "data" / "import_samples"
 FILES = {"grok": SAMPLES / "grok" / "prod-grok-backend.json",
          "openwebui": SAMPLES / "openwebui" / "chat-export-1717000105000.json",
          "gemini": SAMPLES / "gemini" / "MyActivity.json",
          "aistudio": SAMPLES / "aistudio" / "Porto weekend plan"}
-FUZZ = settings(max_examples=int(os.environ.get("MNEMO_FUZZ_EXAMPLES", "150")), deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 SCALARS = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20)
            | st.sampled_from(["", "human", "assistant", "system", "user", "model", "ASSISTANT", "grok-3",
                               "2024-05-01T09:30:00Z", "Prompted hi", "Gave feedback", "<p>hi</p>", "m1", "r-01",
@@ -43,22 +42,6 @@ def attempt(path: Path, format: str | None = None) -> None:
         assert turn.at is None or turn.at.tzinfo is not None
 
 
-def write(tmp_path_factory, name: str, data: bytes) -> Path:
-    path = tmp_path_factory.mktemp("fuzz") / name
-    path.write_bytes(data)
-    return path
-
-
-def _paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, prefix + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _paths(item, prefix + (i,))
-
-
 @FUZZ
 @given(format=st.sampled_from(sorted(FILES)), cut=st.floats(0, 1), detect=st.booleans(),
        flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), max_size=6))
@@ -76,7 +59,7 @@ def test_damaged_sample_files(tmp_path_factory, format, cut, detect, flips):
 def test_json_values_swapped_anywhere_in_a_sample(tmp_path_factory, format, picks, value, detect):
     data = json.loads(FILES[format].read_text())
     for pick in picks:
-        paths = list(_paths(data))
+        paths = list(json_paths(data))
         path = paths[min(int(pick * len(paths)), len(paths) - 1)]
         if not path:
             data = copy.deepcopy(value)

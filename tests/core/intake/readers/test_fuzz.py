@@ -5,20 +5,17 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from core.intake.readers import FORMATS, ImportFormatError, read_import
 from core.transfer.crypto import DecryptError, Passphrase
 
+from .fuzzing import FUZZ, JSON, json_paths, write
+
 SAMPLES = Path(__file__).resolve().parents[3] / "data" / "import_samples"
 REGRESSIONS = SAMPLES / "fuzz_regressions"
 SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.is_file())
-FUZZ = settings(max_examples=int(__import__("os").environ.get("MNEMO_FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                        HealthCheck.too_slow])
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
-                                                                                  max_size=4), max_leaves=20)
 
 
 def attempt(path: Path, format: str | None = None) -> None:
@@ -30,12 +27,6 @@ def attempt(path: Path, format: str | None = None) -> None:
     assert parsed.format in FORMATS
     for turn in parsed.turns:
         assert turn.text.strip() and turn.role in ("user", "assistant") and isinstance(turn.conversation_id, str)
-
-
-def write(tmp_path_factory, name: str, data: bytes) -> Path:
-    path = tmp_path_factory.mktemp("fuzz") / name
-    path.write_bytes(data)
-    return path
 
 
 @FUZZ
@@ -58,16 +49,6 @@ def test_damaged_sample_files(tmp_path_factory, sample, cut, flips):
     attempt(write(tmp_path_factory, sample.name, data))
 
 
-def _paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, prefix + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _paths(item, prefix + (i,))
-
-
 JSON_SAMPLES = [p for p in SAMPLE_FILES if p.suffix == ".json"]
 
 
@@ -75,7 +56,7 @@ JSON_SAMPLES = [p for p in SAMPLE_FILES if p.suffix == ".json"]
 @given(sample=st.sampled_from(JSON_SAMPLES), pick=st.floats(0, 1), value=JSON)
 def test_json_values_swapped_anywhere_in_a_sample(tmp_path_factory, sample, pick, value):
     data = json.loads(sample.read_text())
-    paths = list(_paths(data))
+    paths = list(json_paths(data))
     path = paths[min(int(pick * len(paths)), len(paths) - 1)]
     if not path:
         data = value

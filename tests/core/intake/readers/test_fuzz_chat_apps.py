@@ -2,25 +2,21 @@
 reading it gives turns or an ImportFormatError with a sentence; never a crash of another kind."""
 import io
 import json
-import os
 import zipfile
 from datetime import timezone
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from core.intake.readers import ImportFormatError, read_import, settle_me
+
+from .fuzzing import FUZZ, JSON, json_paths, write
 
 SAMPLES = Path(__file__).resolve().parents[3] / "data" / "import_samples"
 CHAT_SAMPLES = sorted(p for folder in ("whatsapp", "telegram", "sillytavern")
                       for p in (SAMPLES / folder).rglob("*") if p.is_file())
 CHAT_FORMATS = [None, "whatsapp", "whatsapp-dmy", "whatsapp-mdy", "telegram", "sillytavern"]
-FUZZ = settings(max_examples=int(os.environ.get("MNEMO_FUZZ_EXAMPLES", "150")), deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
-                                                                                  max_size=4), max_leaves=20)
 
 
 def attempt(path: Path, format: str | None = None) -> None:
@@ -35,12 +31,6 @@ def attempt(path: Path, format: str | None = None) -> None:
         assert turn.text.strip() and turn.role in ("user", "assistant") and isinstance(turn.conversation_id, str)
         assert isinstance(turn.speaker, str)
         assert turn.at is None or turn.at.tzinfo == timezone.utc
-
-
-def write(tmp_path_factory, name: str, data: bytes) -> Path:
-    path = tmp_path_factory.mktemp("fuzz") / name
-    path.write_bytes(data)
-    return path
 
 
 @FUZZ
@@ -92,18 +82,8 @@ def test_whatsapp_like_lines(tmp_path_factory, lines, format, zipped):
         attempt(write(tmp_path_factory, "WhatsApp Chat with Ana.txt", text), format)
 
 
-def _paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, prefix + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _paths(item, prefix + (i,))
-
-
 def _swapped(data, pick: float, value):
-    paths = list(_paths(data))
+    paths = list(json_paths(data))
     path = paths[min(int(pick * len(paths)), len(paths) - 1)]
     if not path:
         return value

@@ -5,22 +5,21 @@ formats' parts with anything in place of any value; samples are damaged and mixe
 import copy
 import io
 import json
-import os
 import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from core.intake.readers import ImportFormatError, read_import
 from core.intake.readers.model import MAX_TURN_CHARS
 
+from .fuzzing import FUZZ, json_paths, write
+
 SAMPLES = Path(__file__).resolve().parents[3] / "data" / "import_samples"
 OURS = ("chatgpt", "claude", "deepseek")
 SAMPLE_FILES = sorted(p for name in OURS for p in (SAMPLES / name).glob("*.json"))
-FUZZ = settings(max_examples=int(os.environ.get("MNEMO_FUZZ_EXAMPLES", "150")), deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 # JSON that parses (NaN, lone surrogates and integers past 64 bits make the file invalid JSON to
 # the parser: test_fuzz.py sends those)
@@ -123,12 +122,6 @@ def attempt(path: Path, format: str | None = None) -> None:
     assert parsed.rejected.total >= 0 and parsed.skipped.total >= 0
 
 
-def write(tmp_path_factory, name: str, data: bytes) -> Path:
-    path = tmp_path_factory.mktemp("fuzz") / name
-    path.write_bytes(data)
-    return path
-
-
 def dumps(value) -> bytes:
     return json.dumps(value).encode()
 
@@ -141,16 +134,6 @@ def test_conversations_built_from_the_formats_parts(tmp_path_factory, format, da
     attempt(write(tmp_path_factory, "conversations.json", dumps(value)), format if forced else None)
 
 
-def _paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, prefix + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _paths(item, prefix + (i,))
-
-
 @FUZZ
 @given(sample=st.sampled_from(SAMPLE_FILES), picks=st.lists(st.floats(0, 1), min_size=1, max_size=3),
        value=JUNK, forced=st.booleans())
@@ -158,7 +141,7 @@ def _paths(value, prefix=()):
 def test_any_value_swapped_anywhere_in_a_sample(tmp_path_factory, sample, picks, value, forced):
     data = json.loads(sample.read_text())
     for pick in picks:
-        paths = list(_paths(data))
+        paths = list(json_paths(data))
         path = paths[min(int(pick * len(paths)), len(paths) - 1)]
         if not path:
             data = copy.deepcopy(value)
