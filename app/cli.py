@@ -292,7 +292,8 @@ def _stats(mnemo, args, at) -> int:
     if args.json:
         print_json(stats)
         return 0
-    print(f"{stats['total']} memories ({stats['retrievable']} retrievable)")
+    print(f"{stats['memories']} memories and {stats['facts']} facts ({stats['retrievable']} retrievable; "
+          f"{stats['total']} records in all, with deleted ones and the guard's lessons)")
     for title, key in (("by kind", "by_kind"), ("by source", "by_source"), ("by state", "by_state")):
         print(f"{title}: " + (", ".join(f"{k} {v}" for k, v in sorted(stats[key].items())) or "-"))
     return 0

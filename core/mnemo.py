@@ -31,7 +31,7 @@ from .lifecycle.review import REVIEW_DAYS, Review, away_message, keep, review
 from .lifecycle.summaries import Summaries, SummaryOptions
 from .memory.backup import ScheduledBackups
 from .memory.decay import DecayPolicy, kept_days
-from .memory.records import RETRIEVABLE_STATES, Kind, Memory, Source, State, base_source
+from .memory.records import RETRIEVABLE_STATES, Kind, Memory, counted, Source, State, base_source
 from .memory.store import COMPACT_EVERY, MemoryStore
 from .recall.embedder import Embedder
 from .recall.retrieval import Hit, Retriever, shown
@@ -365,6 +365,7 @@ class Mnemo:
     def stats(self) -> dict:
         records = self.store.all()
         return {
+            **counted(records),  # the count the app shows: "340 memories and 25 facts"
             "total": len(records),
             "retrievable": sum(1 for m in records if m.state in RETRIEVABLE_STATES),
             "by_kind": dict(Counter(m.kind for m in records)),

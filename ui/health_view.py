@@ -226,12 +226,13 @@ class HealthView(LazyRefresh, QWidget):
 
     @staticmethod
     def _summary(health) -> str:
-        counts = health.counts
-        total = sum(counts.values())
+        counts, total = health.counts, health.total
         parts = [f"{counts[s]} {s}" for s in ("active", "fading", "forgotten", "pinned", "quarantined")
                  if counts.get(s)]
         swept = when_text(health.last_sweep_at) if health.last_sweep_at else "not yet"
-        head = f"{total} memor{'ies' if total != 1 else 'y'}" + (f": {', '.join(parts)}" if parts else "")
+        n, facts = total.get("memories", 0), total.get("facts", 0)
+        head = f"{n} memor{'ies' if n != 1 else 'y'} and {facts} fact{'s' if facts != 1 else ''}"
+        head += f". Of what fades: {', '.join(parts)}" if parts else ""
         return f"{head}.  Last decay sweep: {swept}."
 
     # ------------------------------------------------------------------ the curve

@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
 
+from core.memory.records import COUNTED_KINDS
+
 KINDS = [("All memories", "all"), ("Notes", "notes"), ("Chat", "chat"), ("Facts", "facts"),
          ("Summaries", "summaries")]
 SOURCES = [("All sources", "all"), ("Typed by you", "you"), ("Imported", "imported"),
@@ -49,8 +51,9 @@ def since(choice: str, now: float) -> float | None:
 
 
 def in_family(memory, filters: Filters) -> bool:
-    """Facts are listed apart: "All memories" is what was said, noted and written, not what was distilled."""
-    return (memory.kind == "fact") == filters.facts
+    """Facts are listed apart: "All memories" is what was said, noted and written, not what was distilled
+    (core/memory/records.py COUNTED_KINDS: the count is the same on every screen)."""
+    return memory.kind == "fact" if filters.facts else memory.kind in COUNTED_KINDS
 
 
 def passes(memory, filters: Filters, start: float | None) -> bool:

@@ -21,7 +21,7 @@ from ..memory.decay import (
     memory_retention,
     plan_sweep,
 )
-from ..memory.records import Kind, Memory, State
+from ..memory.records import Kind, Memory, State, counted
 from ..memory.store import MemoryStore
 
 _STATE_OF_CODE = {1: State.ACTIVE, 2: State.FADING, 3: State.FORGOTTEN}
@@ -45,6 +45,7 @@ class Health:
     pinned: list[Memory]
     last_sweep_at: float | None
     to_review: list[Fading] = field(default_factory=list)  # of some importance, forgotten within a week
+    total: dict[str, int] = field(default_factory=dict)  # {"memories": n, "facts": f} (records.counted)
 
 
 class Forgetting:
@@ -168,6 +169,7 @@ class Forgetting:
             forgotten=sorted((m for m in records if m.state == State.FORGOTTEN), key=anchor),
             pinned=[m for m in records if m.state == State.PINNED],
             last_sweep_at=self.last_sweep_at(),
+            total=counted(records),
         )
 
     def curve(self, memory_id: str, days_ahead: float = 30, points: int = 120) -> list[tuple[float, float]]:

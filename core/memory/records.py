@@ -125,3 +125,16 @@ class HistoryEntry:
     from_state: str
     to_state: str
     reason: str
+
+
+# "Memories", wherever Mnemo counts them (the Memories tab, Health, `mnemo stats`): what was said,
+# noted and written about it, not deleted; the facts distilled from them are counted apart, and the
+# guard's lessons not at all.
+COUNTED_KINDS = frozenset({Kind.TURN, Kind.NOTE, Kind.DAY_SUMMARY, Kind.GLOBAL_SUMMARY, Kind.PORTRAIT})
+
+
+def counted(memories) -> dict[str, int]:
+    """{"memories": n, "facts": f} by the one rule above."""
+    live = [m for m in memories if m.state != State.DELETED]
+    return {"memories": sum(1 for m in live if m.kind in COUNTED_KINDS),
+            "facts": sum(1 for m in live if m.kind == Kind.FACT)}
