@@ -2,6 +2,9 @@
 stand-ins for the models (tests/fakes.py), so it takes seconds:
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [OUT_DIR] [--only SCENE,...]
+        [--size 1366x850] [--theme light|dark]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py --all docs/screenshots
+        (every scene at 1366x850 and 800x600, light and dark, into OUT_DIR/<size>-<theme>/)
 
 Scenes (all by default; OUT_DIR defaults to .screenshots/):
 - chat: loading.png, chat.png, memories.png, memories_undo.png, quick_capture.png
@@ -9,7 +12,9 @@ Scenes (all by default; OUT_DIR defaults to .screenshots/):
 - data: import_report.png (after File ▸ Import… of a ChatGPT export), export_dialog.png,
   backups.png
 - life: three weeks of notes, a recall, a pin and the upkeep jobs, then summaries.png,
-  summaries_edit.png (the portrait in Edit mode), health.png and health_forgotten.png"""
+  summaries_edit.png (the portrait in Edit mode), health.png and health_forgotten.png
+- prefs: welcome.png (the first run), preferences_forgetting.png, preferences_shortcuts.png,
+  preferences_appearance.png, guard.png"""
 from __future__ import annotations
 
 import os
@@ -93,8 +98,9 @@ def window_for(app, data_dir: Path, model, notes=NOTES, model_switcher=None, set
             setup(mnemo, clock)
         return mnemo
 
-    bridge = MnemoBridge(factory, model_switcher=model_switcher, data_ops=data_ops)
+    bridge = MnemoBridge(factory, model_switcher=model_switcher, data_ops=data_ops, data_dir=data_dir)
     window = MainWindow(bridge, "screenshot")
+    window.resize(*SIZE)
     window.show()
     bridge.start()
     return window
@@ -168,10 +174,40 @@ def life_scene(app, out: Path, tmp: Path) -> None:
     window.close()
 
 
-def main(out: Path, scenes: set[str]) -> None:
+SIZE = [1366, 850]
+
+
+def prefs_scene(app, out: Path, tmp: Path) -> None:
+    from ui.onboarding import WelcomeDialog
+    from ui.preferences import APPEARANCE, FORGETTING, SHORTCUTS
+
+    window = window_for(app, tmp / "e", Replies())
+    pump(app, lambda: window.bridge.is_ready)
+    welcome = WelcomeDialog(window.bridge, window)
+    welcome.show()
+    pump(app, seconds=0.5)
+    welcome.grab().save(str(out / "welcome.png"))
+    welcome.reject()
+    for page, name in ((FORGETTING, "forgetting"), (SHORTCUTS, "shortcuts"), (APPEARANCE, "appearance")):
+        dialog = window.open_preferences(page)
+        pump(app, seconds=0.5)
+        dialog.grab().save(str(out / f"preferences_{name}.png"))
+        dialog.reject()
+    window.show_tab(4)
+    pump(app, seconds=0.5)
+    window.grab().save(str(out / "guard.png"))
+    window.bridge.shutdown()
+    window.close()
+
+
+def main(out: Path, scenes: set[str], theme: str = "light") -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
     apply_style(app)
+    if theme == "dark":
+        from ui.theme import DARK, Theme
+
+        Theme(app, DARK).apply()
     tmp = Path(tempfile.mkdtemp(prefix="mnemo-shots-"))
     if "chat" in scenes:
         chat_scene(app, out, tmp)
@@ -181,6 +217,8 @@ def main(out: Path, scenes: set[str]) -> None:
         life_scene(app, out, tmp)
     if "data" in scenes:
         data_scene(app, out, tmp)
+    if "prefs" in scenes:
+        prefs_scene(app, out, tmp)
     print(f"screenshots in {out}")
 
 
@@ -278,11 +316,27 @@ def data_scene(app, out: Path, tmp: Path) -> None:
     window.close()
 
 
+def option(args: list[str], name: str, default: str) -> str:
+    if name not in args:
+        return default
+    at = args.index(name)
+    value = args[at + 1] if at + 1 < len(args) else default
+    del args[at:at + 2]
+    return value
+
+
 if __name__ == "__main__":
+    import subprocess
+
     args = sys.argv[1:]
-    only = {"chat", "model", "life", "data"}
-    if "--only" in args:
-        at = args.index("--only")
-        only = set(args[at + 1].split(",")) if at + 1 < len(args) else only
-        del args[at:at + 2]
-    main(Path(args[0]) if args else ROOT / ".screenshots", only)
+    if "--all" in args:  # each variant in its own process (one QApplication, one theme each)
+        args.remove("--all")
+        base = Path(args[0]) if args else ROOT / ".screenshots"
+        for size in ("1366x850", "800x600"):
+            for theme in ("light", "dark"):
+                subprocess.run([sys.executable, __file__, str(base / f"{size}-{theme}"), "--size", size,
+                                "--theme", theme], check=True)
+        sys.exit(0)
+    only = set(option(args, "--only", "chat,model,life,data,prefs").split(","))
+    SIZE[:] = [int(v) for v in option(args, "--size", "1366x850").split("x")]
+    main(Path(args[0]) if args else ROOT / ".screenshots", only, option(args, "--theme", "light"))

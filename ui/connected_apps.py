@@ -71,6 +71,9 @@ class ConnectedAppsPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        if not self.bridge.can_move_data:  # (a window without the data folder's operations, as in some tests)
+            self.note.setText("The programs allowed to use your memory cannot be listed here.")
+            return
         self.bridge.connected_apps(self._show, self._failed)
 
     def _show(self, clients) -> None:

@@ -25,7 +25,7 @@ def dark_colour(hex6: str) -> str:
     r, g, b = (int(hex6[i:i + 2], 16) / 255 for i in (0, 2, 4))
     h, lightness, s = colorsys.rgb_to_hls(r, g, b)
     if 0.35 <= lightness <= 0.65 and s > 0.3:  # an accent (links, the primary button, warnings)
-        lightness = min(0.75, lightness + 0.1)
+        lightness = min(0.75, max(lightness + 0.1, 0.65))  # readable on a dark background
     else:
         if lightness > 0.8:
             s *= 0.6  # pastel backgrounds become quiet dark tints
