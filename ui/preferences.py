@@ -125,11 +125,21 @@ class PreferencesDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.library_button)
         row.addStretch(1)
+        self.offline_box = QCheckBox("Work offline: never download (Mnemo then makes no network connection at all)")
+        self.offline_box.setEnabled(False)  # until the library says how it is set
         holder = page("Language Model", self.model_label,
                       label("The model library lists the models this computer runs well, downloads one when you "
-                            "ask (the only time Mnemo uses the network) and holds each model's settings."))
+                            "ask (the only time Mnemo uses the network) and holds each model's settings."),
+                      self.offline_box)
         holder.layout().insertLayout(3, row)
+        if self.bridge.has_model_library:
+            self.bridge.model_overview(self._show_offline, lambda exc: None)
         return holder
+
+    def _show_offline(self, overview) -> None:
+        self.offline_box.setChecked(overview.offline)
+        self.offline_box.setEnabled(True)
+        self.offline_box.toggled.connect(lambda on: self.bridge.set_offline(on))
 
     def _forgetting_page(self) -> QWidget:
         self.keeping = QTreeWidget()

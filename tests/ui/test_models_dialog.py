@@ -174,3 +174,16 @@ def test_not_now_declines_the_offer_for_good(qtbot, roomy_machine, hub, library_
     assert bubble.isHidden()
     qtbot.waitUntil(lambda: model_library.Settings.load(data).model_offer == "declined", timeout=5000)
     assert model_library.should_offer(data) is None and hub.requests == []
+
+
+def test_preferences_name_the_model_and_switch_offline(qtbot, library_window):
+    window, data = library_window
+    dialog = window.open_preferences()
+    assert "SmolLM2-135M" in dialog.model_label.text()
+    qtbot.waitUntil(dialog.offline_box.isEnabled, timeout=5000)
+    assert not dialog.offline_box.isChecked()
+    dialog.offline_box.click()
+    qtbot.waitUntil(lambda: bool(model_library.Settings.load(data).offline), timeout=5000)
+    again = window.open_preferences()
+    qtbot.waitUntil(again.offline_box.isEnabled, timeout=5000)
+    assert again.offline_box.isChecked()
