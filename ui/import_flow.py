@@ -159,6 +159,8 @@ class ImportFlow(QObject):
         self.last_report = report
         lines = report.lines()
         self.window.notify(lines[0])
+        if not self.window.isActiveWindow():  # a long import finished while the user was elsewhere
+            self.window.desktop_notice.emit(lines[0])
         box = QMessageBox(QMessageBox.Icon.Information, "Import finished", lines[0], QMessageBox.StandardButton.Ok,
                           self.window)
         box.setInformativeText("\n".join(lines[1:]))

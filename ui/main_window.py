@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
 from .assets import app_icon
 from .backups_dialog import BackupsDialog
@@ -107,6 +107,10 @@ class MainWindow(QMainWindow):
         if settings is not None and settings.value("window/geometry") is not None:
             self.restoreGeometry(settings.value("window/geometry"))
             self.show_tab(int(settings.value("window/tab", CHAT_TAB)))
+            for i, splitter in enumerate(self.findChildren(QSplitter)):  # (in the order they were made)
+                state = settings.value(f"window/splitter{i}")
+                if state is not None:
+                    splitter.restoreState(state)
 
     # ------------------------------------------------------------------ menus and shortcuts
     def _action(self, text: str, shortcut, slot, tip: str) -> QAction:
@@ -348,6 +352,8 @@ class MainWindow(QMainWindow):
         if self.settings is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/tab", self.tabs.currentIndex())
+            for i, splitter in enumerate(self.findChildren(QSplitter)):
+                self.settings.setValue(f"window/splitter{i}", splitter.saveState())
             self.settings.sync()
         if self.has_tray and not self._quitting:
             event.ignore()

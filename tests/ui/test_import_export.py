@@ -198,3 +198,13 @@ def test_a_notes_folder_is_chosen_from_the_file_menu_and_each_note_is_remembered
     assert report.imported == len(notes) >= 3
     assert any("Anna" in m.text for m in notes) and not any("Weekly review" in m.text for m in notes)
     assert "obsidian" in box(window, "importReport").informativeText().lower()
+
+
+def test_an_import_that_ends_while_the_user_is_elsewhere_says_so_on_the_desktop(qtbot, window, tmp_path,
+                                                                                   monkeypatch):
+    notices = []
+    window.desktop_notice.connect(notices.append)
+    monkeypatch.setattr(window, "isActiveWindow", lambda: False)  # the user went to another window
+    window.importer.start(jsonl(tmp_path / "chats.jsonl", LINES))
+    qtbot.waitUntil(lambda: bool(notices), timeout=10_000)
+    assert notices[0].startswith("Imported 2 of 2 messages from chats.jsonl")

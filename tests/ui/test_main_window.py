@@ -174,11 +174,15 @@ def test_run_decay_sweep_from_the_memory_menu(qtbot, make_window, clock):
 
 def test_the_window_opens_where_and_as_large_as_it_was_left(make_window, tmp_path):
     from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QSplitter
 
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     first = make_window(settings=settings)
     first.resize(700, 500)
     first.show_tab(2)
+    first.memories.findChild(QSplitter).setSizes([150, 500])  # the list made narrow
+    narrow = first.memories.findChild(QSplitter).sizes()
     first.close()
     again = make_window(settings=QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat))
     assert (again.width(), again.height()) == (700, 500) and again.tabs.currentIndex() == 2
+    assert again.memories.findChild(QSplitter).sizes() == narrow
