@@ -26,6 +26,9 @@ def add_parsers(sub, common: argparse.ArgumentParser) -> None:
                                help="write day summaries for past days that need one, and the overview")
     summarize.add_argument("--day", metavar="YYYY-MM-DD", help="summarise this day only (today is allowed)")
     sub.add_parser("portrait", parents=[common], help="refresh and print the user portrait")
+    pace = sub.add_parser("pace", parents=[common],
+                          help="how long memories are kept when unused, and change it (2: twice as long)")
+    pace.add_argument("factor", nargs="?", type=float, help="0.25 to 4 times as long as designed (1: as designed)")
     for action, text in ID_ACTIONS.items():
         parser = sub.add_parser(action, parents=[common], help=text)
         parser.add_argument("id", help="the memory's id (or the first 6+ characters of it)")
@@ -114,5 +117,18 @@ def purge_warning(data_dir, backups: list[str]) -> str:
             f"it for good.")
 
 
-COMMANDS = {"decay": decay, "summarize": summarize, "portrait": portrait,
+def pace(mnemo, args, out) -> int:
+    changed = mnemo.set_pace(args.factor) if args.factor is not None else 0
+    kept = mnemo.keeping()
+    if args.json:
+        out({"pace": mnemo.policy.pace, "changed": changed, "kept_days": {what: round(days, 1) for what, days in kept}})
+        return 0
+    print(f"Memories are kept {mnemo.policy.pace:g}x as long as designed"
+          + (f" ({changed} memories changed)." if args.factor is not None else "."))
+    for what, days in kept:
+        print(f"  {what}: about {days:.0f} days if never used")
+    return 0
+
+
+COMMANDS = {"decay": decay, "summarize": summarize, "portrait": portrait, "pace": pace,
             **{action: by_id(action) for action in ID_ACTIONS}}

@@ -30,7 +30,7 @@ from .lifecycle.portrait import Portrait
 from .lifecycle.review import REVIEW_DAYS, Review, away_message, keep, review
 from .lifecycle.summaries import Summaries, SummaryOptions
 from .memory.backup import ScheduledBackups
-from .memory.decay import DecayPolicy, kept_days
+from .memory.decay import DECAYING_KINDS, MAX_PACE, MIN_PACE, PACE_KEY, DecayPolicy, kept_days
 from .memory.records import RETRIEVABLE_STATES, Kind, Memory, counted, Source, State, base_source
 from .memory.store import COMPACT_EVERY, MemoryStore
 from .recall.embedder import Embedder
@@ -49,8 +49,11 @@ class Mnemo:
         self.clock = clock
         self.embedder = embedder
         self.model = model
-        self.policy = policy or DecayPolicy()
         self.store = MemoryStore.open(self.data_dir, clock, dim=embedder.dim, wait=wait, compact_every=compact_every)
+        self.policy = policy or DecayPolicy()
+        pace = self.store.meta(PACE_KEY)  # the user's "keep memories longer": the stored strengths follow it
+        if pace is not None:
+            self.policy = dataclasses.replace(self.policy, pace=float(pace))
         self.guard = MemoryGuard(self.store, embedder, clock, self._path_writer, enabled=guard)
         self.judge = ImportanceJudge(embedder.embed)
         self.facts = Facts(self.store, embedder, clock, self.policy)
@@ -289,6 +292,26 @@ class Mnemo:
     def review(self, days: float = REVIEW_DAYS) -> Review:
         """The memories of some importance that will be forgotten within `days`: keep them?"""
         return review(self.forgetting, days)
+
+    def set_pace(self, pace: float) -> int:
+        """Keep memories `pace` times as long as designed (0.25 to 4; 1 as designed): the memories
+        that fade, and those saved from now on, are kept that much longer (or shorter); states
+        follow at once. Returns how many memories changed."""
+        pace = float(pace)
+        if not MIN_PACE <= pace <= MAX_PACE:
+            raise InvalidInputError(f"Memories can be kept from {MIN_PACE:g} to {MAX_PACE:g} times as long as "
+                                    "designed; nothing was changed.")
+        old = self.policy.pace
+        if pace == old:
+            return 0
+        policy = dataclasses.replace(self.policy, pace=pace)
+        changed = self.store.scale_strengths(DECAYING_KINDS, pace / old, actor="user",
+                                             reason=f"kept {pace:g}x as long as designed (was {old:g}x)",
+                                             meta=(PACE_KEY, repr(pace)))  # one write: never scaled twice
+        for holder in (self, self.capture, self.importer, self.retriever, self.forgetting, self.facts):
+            holder.policy = policy
+        self.forgetting.sweep()
+        return changed
 
     def keeping(self) -> list[tuple[str, float]]:
         """How long each kind of memory is kept when it is never used, in days (by its default

@@ -41,6 +41,10 @@ CHAT_KEYS = [("Send the message", "Enter"), ("A new line in the message", "Shift
               "mnemo-gui --quick-capture")]
 
 
+PACES = [("A quarter as long", 0.25), ("Half as long", 0.5), ("As designed", 1.0), ("Twice as long", 2.0),
+         ("Four times as long", 4.0)]
+
+
 def in_words(days: float) -> str:
     """About how long, as people say it: "about 9 days", "about 5 weeks", "about 8 months"."""
     if days < 14:
@@ -152,15 +156,54 @@ class PreferencesDialog(QDialog):
                       "people, addresses, what you ask Mnemo to remember) is kept longer than this, and a pinned "
                       "memory is never forgotten. Before something of some importance is forgotten, Memory "
                       "Health asks whether to keep it.")
-        self.bridge.call(lambda mnemo: mnemo.keeping(), self._show_keeping,
+        self.pace_box = QComboBox()
+        self.pace_box.setAccessibleName("How long memories are kept")
+        for title, value in PACES:
+            self.pace_box.addItem(title, value)
+        self.pace_box.setEnabled(False)  # until the memory says its pace
+        self.pace_note = label()
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Keep memories:"))
+        row.addWidget(self.pace_box)
+        row.addStretch(1)
+        self.bridge.call(lambda mnemo: (mnemo.policy.pace, mnemo.keeping()), self._show_keeping,
                          lambda exc: self.keeping.setHeaderLabels(["What", error_text(exc)]))
-        return page("Forgetting", intro, self.keeping, grow=self.keeping)
+        holder = page("Forgetting", intro, self.keeping, self.pace_note, grow=self.keeping)
+        holder.layout().insertLayout(2, row)
+        return holder
 
-    def _show_keeping(self, rows: list[tuple[str, float]]) -> None:
+    def _show_keeping(self, result) -> None:
+        pace, rows = result
         self.keeping.clear()
         for what, days in rows:
             QTreeWidgetItem(self.keeping, [what, in_words(days)])
         self.keeping.resizeColumnToContents(0)
+        self.pace_box.blockSignals(True)
+        found = self.pace_box.findData(pace)
+        if found < 0:  # a pace set elsewhere (mnemo pace 1.5): shown as it is
+            self.pace_box.addItem(f"{pace:g} times as long as designed", pace)
+            found = self.pace_box.count() - 1
+        self.pace_box.setCurrentIndex(found)
+        self.pace_box.blockSignals(False)
+        if not self.pace_box.isEnabled():
+            self.pace_box.setEnabled(True)
+            self.pace_box.currentIndexChanged.connect(self._set_pace)
+
+    def _set_pace(self, _index: int) -> None:
+        pace = self.pace_box.currentData()
+        self.pace_box.setEnabled(False)
+        self.pace_note.setText("Changing how long memories are kept…")
+
+        def done(result) -> None:
+            self.pace_box.setEnabled(True)
+            n = result[0]
+            self.pace_note.setText(f"Done: {n:,} memor{'y is' if n == 1 else 'ies are'} now kept {pace:g}x as long "
+                                   "as designed, and so is what you save from now on.")
+            self._show_keeping(result[1])
+            self.bridge.memories_changed.emit()
+
+        self.bridge.call(lambda mnemo: (mnemo.set_pace(pace), (mnemo.policy.pace, mnemo.keeping())), done,
+                         lambda exc: (self.pace_box.setEnabled(True), self.pace_note.setText(error_text(exc))))
 
     def _data_page(self) -> QWidget:
         folder = getattr(self.bridge, "data_dir", None)

@@ -24,6 +24,8 @@ import numpy as np
 from .records import Kind, Memory, State
 
 DAY = 86_400.0
+MIN_PACE, MAX_PACE = 0.25, 4.0  # how much shorter or longer than designed the user may have memories kept
+PACE_KEY = "decay_pace"  # store meta: the pace the stored strengths were set with
 DECAYING_KINDS = frozenset({Kind.TURN, Kind.NOTE, Kind.FACT})
 # States the sweep moves between; pinned, quarantined, forgotten and deleted stay put.
 SWEPT_STATES = frozenset({State.ACTIVE, State.FADING})
@@ -37,6 +39,7 @@ class DecayPolicy:
     fading_below: float = 0.5
     forget_below: float = 0.1
     retention_weight: float = 0.3  # how much retention shapes ranking among relevant memories
+    pace: float = 1.0  # the user's "keep memories longer" (2: twice as long as designed); scales strength
 
     def __post_init__(self) -> None:
         if not 0 < self.min_strength_days <= self.max_strength_days:
@@ -47,13 +50,16 @@ class DecayPolicy:
             raise ValueError("thresholds must satisfy 0 <= forget_below < fading_below <= 1")
         if not 0 <= self.retention_weight <= 1:
             raise ValueError("retention_weight must lie between 0 and 1")
+        if not MIN_PACE <= self.pace <= MAX_PACE:
+            raise ValueError(f"pace must lie between {MIN_PACE} and {MAX_PACE}")
 
     def initial_strength(self, importance: float) -> float:
         """Log-linear in importance: min at 0, max at 1, each step of importance multiplies the
         strength (defaults: small talk 0.1 -> 1.9 days, an everyday detail 0.45 -> 20 days, a note
         you save 0.75 -> 141 days, health 0.95 -> 525 days)."""
         importance = min(1.0, max(0.0, float(importance)))
-        return float(self.min_strength_days * (self.max_strength_days / self.min_strength_days) ** importance)
+        return float(self.pace * self.min_strength_days * (self.max_strength_days / self.min_strength_days)
+                     ** importance)
 
     def reinforced(self, strength: float, retention_now: float = 0.0) -> float:
         """Strength after a recall made when the memory's retention was `retention_now`."""

@@ -226,6 +226,24 @@ class RecordWrites:
             return [stored[i] for i in last]
         return self._write(write, "the memories")
 
+    def scale_strengths(self, kinds, factor: float, actor: str, reason: str,
+                        meta: tuple[str, str] | None = None) -> int:
+        """Every memory of these kinds (not deleted) kept `factor` times as long: its strength in
+        days scaled, each with a history entry, and `meta` (key, value) set, all in one write.
+        Returns how many changed."""
+        kinds = set(kinds)
+
+        def write() -> int:
+            now = self.clock.now().timestamp()
+            chosen = [m for m in self._mirror.records.values() if m.kind in kinds and m.state != "deleted"]
+            updated = [m.with_changes(strength=float(m.strength) * factor, updated_at=now) for m in chosen]
+            self._rewrite(updated, [HistoryEntry(new_id(), m.id, now, actor, "revised", m.state, m.state, reason)
+                                    for m in updated])
+            if meta is not None:
+                self._tables.set_meta(*meta)
+            return len(updated)
+        return self._write(write, "the memories' strengths")
+
     def purge(self, memory_ids: list[str], actor: str, reason: str, only_if: Guard = None) -> int:
         """Remove memories for good: their rows, and the old table versions that still held
         their text (their history keeps a 'purged' entry without the text)."""

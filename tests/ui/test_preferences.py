@@ -115,3 +115,18 @@ def test_dark_colours_turn_lightness_round_and_keep_accents_vivid():
     assert dark_colour("2b2e3a") > "#b0"  # dark text -> light text
     accent = dark_colour("4b55d6")
     assert int(accent[5:7], 16) > int(accent[1:3], 16)  # the blue accent stays blue
+
+
+def test_memories_are_kept_twice_as_long_from_the_forgetting_page(qtbot, make_window):
+    window = make_window(notes=["The bike lock code is 4417"])
+    dialog = window.open_preferences(FORGETTING)
+    qtbot.waitUntil(dialog.pace_box.isEnabled, timeout=5000)
+    assert dialog.pace_box.currentText() == "As designed"
+    dialog.pace_box.setCurrentIndex(dialog.pace_box.findText("Twice as long"))
+    qtbot.waitUntil(lambda: dialog.pace_note.text().startswith("Done"), timeout=10_000)
+    assert dialog.pace_note.text().startswith("Done: 2 memories are now kept 2x as long")  # the note and its fact
+    assert dict(rows(dialog.keeping))["A note you save"] == "about 15 months"
+    assert window.bridge.mnemo.policy.pace == 2.0
+    again = window.open_preferences(FORGETTING)
+    qtbot.waitUntil(again.pace_box.isEnabled, timeout=5000)
+    assert again.pace_box.currentText() == "Twice as long"
