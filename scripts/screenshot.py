@@ -29,6 +29,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from PySide6.QtCore import QItemSelectionModel  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from core.clock import FixedClock  # noqa: E402
@@ -248,7 +249,7 @@ def chat_scene(app, out: Path, tmp: Path) -> None:
     view.list.setCurrentRow(0)
     view.detail.pin_button.click()
     pump(app, lambda: view.detail.pin_button.text() == "Unpin")
-    view.list.setCurrentRow(2)
+    view.list.setCurrentRow(2, QItemSelectionModel.SelectionFlag.ClearAndSelect)  # this one alone
     view.detail.delete_button.click()
     pump(app, lambda: view.undo_bar.isVisible())
     pump(app, seconds=0.3)

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from .theme import themed
+
 MUTED = QColor("#6b7084")
 TEXT = QColor("#2b2e3a")
 PAD_V, PAD_RIGHT, GAP = 7, 6, 2  # the vertical padding matches style.qss (list ::item)
@@ -62,7 +64,7 @@ class RowDelegate(QStyledItemDelegate):
         painter.save()
         for (text, font, color), height in zip(self._lines(index), self._heights(index, width)):
             painter.setFont(font)
-            painter.setPen(color)
+            painter.setPen(themed(color))
             painter.drawText(QRect(opt.rect.left(), y, width, height), int(Qt.TextFlag.TextWordWrap), text)
             y += height + GAP
         painter.restore()

@@ -14,6 +14,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from .theme import themed
+
 DAY = 86_400.0
 CURVE = QColor("#4b55d6")
 FILL = QColor(75, 85, 214, 30)
@@ -108,13 +110,13 @@ class RetentionChart(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if not self.points:
-            painter.setPen(AXIS_TEXT)
+            painter.setPen(themed(AXIS_TEXT))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.message)
             return
         self._grid(painter)
         self._days(painter)
-        self._threshold(painter, self.fading_below, FADING, "fading")
-        self._threshold(painter, self.forget_below, FORGOTTEN, "forgotten")
+        self._threshold(painter, self.fading_below, themed(FADING), "fading")
+        self._threshold(painter, self.forget_below, themed(FORGOTTEN), "forgotten")
         self._curve(painter)
         self._now(painter)
 
@@ -123,9 +125,9 @@ class RetentionChart(QWidget):
         for step in range(5):
             r = step / 4
             y = self.y_of(r)
-            painter.setPen(QPen(GRID, 1))
+            painter.setPen(QPen(themed(GRID), 1))
             painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
-            painter.setPen(AXIS_TEXT)
+            painter.setPen(themed(AXIS_TEXT))
             label = QRectF(0, y - metrics.height() / 2, rect.left() - 6, metrics.height())
             painter.drawText(label, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{step * 25}%")
 
@@ -138,9 +140,9 @@ class RetentionChart(QWidget):
         day = datetime.fromtimestamp(start).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
         while day.timestamp() <= end:
             x = self.x_of(day.timestamp())
-            painter.setPen(QPen(GRID, 1))
+            painter.setPen(QPen(themed(GRID), 1))
             painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
-            painter.setPen(AXIS_TEXT)
+            painter.setPen(themed(AXIS_TEXT))
             text = f"{day.day} {day.strftime('%b')}"
             width = metrics.horizontalAdvance(text)
             left = min(max(x - width / 2, rect.left() - 6), self.width() - width - 2)  # never cut off
@@ -182,9 +184,9 @@ class RetentionChart(QWidget):
         painter.save()
         painter.setClipRect(QRectF(rect.left(), 0, now_x - rect.left(), self.height()))
         painter.fillPath(area, FILL)
-        painter.strokePath(path, QPen(CURVE, 2.2))
+        painter.strokePath(path, QPen(themed(CURVE), 2.2))
         painter.setClipRect(QRectF(now_x, 0, self.width() - now_x, self.height()))
-        painter.strokePath(path, QPen(CURVE, 1.8, Qt.PenStyle.DashLine))
+        painter.strokePath(path, QPen(themed(CURVE), 1.8, Qt.PenStyle.DashLine))
         painter.restore()
 
     def _now(self, painter: QPainter) -> None:
@@ -192,12 +194,12 @@ class RetentionChart(QWidget):
             return
         rect, metrics = self.plot_rect(), self.fontMetrics()
         x = round(self.x_of(self.now)) + 0.5  # a crisp one-pixel line
-        painter.setPen(QPen(NOW, 1))
+        painter.setPen(QPen(themed(NOW), 1))
         painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
         text = "now"
         width = metrics.horizontalAdvance(text)
         painter.drawText(QPointF(min(max(x - width / 2, 0), self.width() - width), rect.top() - 5), text)
         facts = curve_facts(self.points, self.now, self.fading_below, self.forget_below)
-        painter.setPen(QPen(QColor("#ffffff"), 2))
-        painter.setBrush(CURVE)
+        painter.setPen(QPen(themed(QColor("#ffffff")), 2))
+        painter.setBrush(themed(CURVE))
         painter.drawEllipse(QPointF(x, self.y_of(facts.retention)), 4.5, 4.5)

@@ -38,6 +38,15 @@ def dark_sheet(sheet: str) -> str:
     return _HEX.sub(lambda m: dark_colour(m.group(1)), sheet)
 
 
+def themed(colour: QColor) -> QColor:
+    """A colour chosen for the light scheme (painted by hand: list rows, the forgetting curve), as
+    the scheme in use shows it."""
+    app = QApplication.instance()
+    if app is not None and app.palette().window().color().lightness() < 128:
+        return QColor(dark_colour(colour.name()[1:]))
+    return colour
+
+
 def dark_palette() -> QPalette:
     palette = QPalette()
     roles = {
