@@ -10,6 +10,7 @@ from typing import ClassVar
 import pytest
 from PySide6 import QtWidgets
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication as REAL_APPLICATION
 
 import ui.assets
 import ui.main_window
@@ -67,6 +68,7 @@ class FakeTray(QObject):
     capture_requested = Signal()
     show_requested = Signal()
     quit_requested = Signal()
+    pause_toggled = Signal(bool)
     made: ClassVar[list] = []
 
     def __init__(self, _parent=None):
@@ -83,6 +85,9 @@ class FakeTray(QObject):
 
     def notify(self, title: str, message: str) -> None:
         self.notified.append((title, message))
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
 
 
 class FakeSignal:
@@ -107,6 +112,9 @@ class FakeApp:
 
     def setQuitOnLastWindowClosed(self, value: bool) -> None:
         self.quit_on_last_window_closed = value
+
+    def style(self):  # the real application's (the light/dark theme reads its name)
+        return REAL_APPLICATION.instance().style()
 
     def __getattr__(self, name):  # setApplicationName, setDesktopFileName, quit...
         return lambda *args: None
