@@ -1,9 +1,10 @@
 # Quick start:  make run   (install what is missing, start the desktop app)
 #               make test  (install what is missing, run the whole test suite)
+#               make dist  (the installable app in dist/: a one-folder bundle, a .deb, a tarball)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast setup eval eval-recall eval-qa eval-guard replay-memorybank bench clean
+.PHONY: run test test-fast setup dist smoke-dist eval eval-recall eval-qa eval-guard replay-memorybank bench clean
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -16,6 +17,14 @@ test: setup
 
 test-fast: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not real"
+
+# packaging/build_dist.sh: PyInstaller (installed into .venv when missing), dpkg-deb, tar;
+# packaging/README.md says what each file is. scripts/smoke_dist.sh tries them outside the venv.
+dist: setup
+	bash packaging/build_dist.sh
+
+smoke-dist:
+	bash scripts/smoke_dist.sh
 
 eval: eval-recall eval-qa
 	$(PY) scripts/eval_report.py
@@ -43,4 +52,4 @@ replay-memorybank: setup
 	$(PY) scripts/replay_memorybank.py --transcript docs/memorybank_replay.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache build dist

