@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI's packaging step, after the tests (.ci/run): PyInstaller into .venv when missing, `make dist`
 # (the bundle, the .deb, the tarball), then scripts/smoke_dist.sh on what was built.
-# Takes about 10-15 minutes on 2 cores from a clean clone whose .venv bootstrap.sh has built.
+# About 3.5 minutes on 2 cores from a clean clone whose .venv bootstrap.sh has built (build ~170 s,
+# smoke test ~45 s; the llama-cpp-python wheel comes from ~/.cache/mnemo/wheels).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 START=$SECONDS
