@@ -16,18 +16,24 @@ NAME = "jsonl"
 Lines = Iterable[tuple[int, str, bool]]  # (number, text, cut): core/bounded.py text_lines
 
 
-def looks_like(lines: Lines) -> bool:
-    """Is the first line that is not blank a turn ({"role", "content"})?"""
+def first_object(lines: Lines) -> dict | None:
+    """The first line that is not blank, when it is a whole JSON object (else None)."""
     for _, line, cut in lines:
         if line.strip():
             if cut:
-                return False
+                return None
             try:
                 first = json.loads(line)
             except (ValueError, RecursionError):
-                return False
-            return isinstance(first, dict) and "role" in first and "content" in first
-    return False
+                return None
+            return first if isinstance(first, dict) else None
+    return None
+
+
+def looks_like(lines: Lines) -> bool:
+    """Is the first line that is not blank a turn ({"role", "content"})?"""
+    first = first_object(lines)
+    return first is not None and "role" in first and "content" in first
 
 
 def parse(lines: Lines, default_conversation: str) -> ParsedImport:

@@ -24,6 +24,7 @@ from typing import Callable, Iterable
 from ...bounded import MAX_LINE_CHARS
 from .chat_times import epoch_any, local_time
 from .model import ImportFormatError, ParsedImport
+from .jsonl import first_object
 
 NAME = "sillytavern"
 
@@ -40,16 +41,8 @@ HUMANIZED = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})\s*@(\d{1,2})h\s*(\d{1,2})m
 
 def looks_like(lines: Lines) -> bool:
     """Is the first line that is not blank a SillyTavern header or message (and not a JSON Lines turn)?"""
-    for _, line, cut in lines:
-        if line.strip():
-            if cut:
-                return False
-            try:
-                first = json.loads(line)
-            except (ValueError, RecursionError):
-                return False
-            return isinstance(first, dict) and "role" not in first and (_is_header(first) or _is_message(first))
-    return False
+    first = first_object(lines)
+    return first is not None and "role" not in first and (_is_header(first) or _is_message(first))
 
 
 def parse(lines: Callable[[], Lines], conversation: str) -> ParsedImport:
