@@ -18,7 +18,7 @@ from .days import day_of
 from .errors import InvalidInputError
 from .guard.memory_guard import MemoryGuard
 from .intake.capture import MAX_TEXT, CaptureResult, CaptureService, default_importance
-from .intake.importance import ImportanceJudge
+from .intake.importance import ImportanceDefaults, ImportanceJudge
 from .intake.importer import ImportReport, ImportService
 from .intake.readers import ParsedImport, read_import
 from .lifecycle.editing import Editing
@@ -41,7 +41,8 @@ class Mnemo:
     def __init__(self, data_dir: Path, clock: Clock, embedder: Embedder, model: ChatModel,
                  policy: DecayPolicy | None = None, summary_options: SummaryOptions | None = None,
                  sweep_every_hours: float = 6.0, guard: bool = True, backup_every_hours: float | None = None,
-                 backups_kept: int = 7, wait: float = 0.5, compact_every: int = COMPACT_EVERY):
+                 backups_kept: int = 7, wait: float = 0.5, compact_every: int = COMPACT_EVERY,
+                 importance: ImportanceDefaults | None = None):
         """`guard`: screen clipboard and imported records and check answers (A-MemGuard).
         `wait`: seconds to wait for another Mnemo to let go of the data directory.
         `compact_every`: writes between compactions of the store (by the upkeep job, or on closing)."""
@@ -55,7 +56,7 @@ class Mnemo:
         if pace is not None:
             self.policy = dataclasses.replace(self.policy, pace=float(pace))
         self.guard = MemoryGuard(self.store, embedder, clock, self._path_writer, enabled=guard)
-        self.judge = ImportanceJudge(embedder.embed)
+        self.judge = ImportanceJudge(embedder.embed, importance)
         self.facts = Facts(self.store, embedder, clock, self.policy)
         self.capture = CaptureService(self.store, embedder, clock, self.policy, screen=self.guard.screen,
                                      stored=self._stored, judge=self.judge)
@@ -64,8 +65,7 @@ class Mnemo:
         self.summaries = Summaries(self.store, embedder, clock, lambda: self.model, summary_options)
         self.portraits = Portrait(self.store, embedder, clock)
         self.editing = Editing(self.store, embedder, self.facts, self.summaries, self.portraits, MAX_TEXT)
-        backups = (ScheduledBackups(self.store, clock, backup_every_hours, backups_kept)
-                   if backup_every_hours else None)
+        backups = ScheduledBackups(self.store, clock, backup_every_hours, backups_kept) if backup_every_hours else None
         self.maintenance = Maintenance(self.forgetting, self.summaries, self.portraits, clock, sweep_every_hours,
                                        backups=backups, store=self.store, facts=self.facts,
                                        fact_finder=self._fact_finder)
@@ -322,6 +322,9 @@ class Mnemo:
                  ("What the assistant said", default_importance(Kind.TURN, Source.ASSISTANT, "assistant")),
                  ("A fact of your life (who, where, what)", FACT_IMPORTANCE)]
         return [(label, kept_days(self.policy, importance)) for label, importance in kinds]
+
+    def between_writes(self, fn: Callable[[], object]):  # fn() while no write can start (moving the folder)
+        return self.store._writer.run(fn)  # the store's one writer (core/memory/writer.py)
 
     def keep(self, memory_id: str) -> None:
         """Kept at a review: stronger, and its forgetting clock restarted."""

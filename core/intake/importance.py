@@ -5,13 +5,17 @@ codes, people, places, dates, work, money, plans, preferences, everyday details,
 the mean similarity to its three closest written examples (core/intake/importance_examples.py);
 the best kind wins when it is clear enough. On top, what the memory is: a note the user saved,
 a request to remember ("remember that…", "don't forget…", not "I remember when…"), the
-assistant's own words, a question the user asked, a short pleasantry.
+assistant's own words, a question the user asked, a short pleasantry. Last, the user's
+importance defaults (`ImportanceDefaults`, Preferences ▸ Importance): per way a memory arrives
+(a note typed or quick-captured, the chat, an import, a connected app), at least and at most how
+much it matters at first; the defaults are the rules as they always were.
 
 Measured by tests/core/intake/test_importance.py on HELD_OUT (importance_examples.py)."""
 from __future__ import annotations
 
 import re
 import threading
+from dataclasses import dataclass, fields
 from typing import Callable, Sequence
 
 import numpy as np
@@ -43,10 +47,57 @@ PLEASANTRY = re.compile(r"^(?:(?:ok(?:ay)?|k|thanks?(?: you)?(?: so much)?|ty|lo
 NOTE_FLOOR = 0.75  # a note the user chose to save is kept at least this well
 ASSISTANT = 0.3
 QUESTION = 0.3
+IMPORT_CEILING = 0.9  # an imported message is kept at most this well (unless it asks to be remembered)
+WAYS = ("notes", "chat", "imports", "apps")  # how a memory arrives, as ImportanceDefaults names them
+
+
+@dataclass(frozen=True)
+class ImportanceDefaults:
+    """How much a new memory matters at first, per way it arrives: what it says decides, kept
+    between `<way>_at_least` and `<way>_at_most` (0..1). Ways: notes (typed or Quick Capture),
+    chat (what the user says; questions are conversation history), imports, apps (programs
+    connected over MCP). A request to remember, the assistant's words and questions are outside
+    them. The defaults reproduce the rules as they were: a saved note at least NOTE_FLOOR, an
+    imported message at most IMPORT_CEILING."""
+    notes_at_least: float = NOTE_FLOOR
+    notes_at_most: float = 1.0
+    chat_at_least: float = 0.0
+    chat_at_most: float = 1.0
+    imports_at_least: float = 0.0
+    imports_at_most: float = IMPORT_CEILING
+    apps_at_least: float = 0.0
+    apps_at_most: float = 1.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise ValueError(f"{f.name} must be a number from 0 to 1")
+        for way in WAYS:
+            if self.bounds(way)[0] > self.bounds(way)[1]:
+                raise ValueError(f"{way}_at_least must not be more than {way}_at_most")
+
+    def bounds(self, way: str) -> tuple[float, float]:
+        return getattr(self, f"{way}_at_least"), getattr(self, f"{way}_at_most")
+
+
+def way_of(memory: Memory) -> str | None:
+    """The way a memory arrived, as ImportanceDefaults names it (None: none of them)."""
+    source = base_source(memory.source)
+    if memory.kind == Kind.NOTE and source in ("user", "quick_capture"):
+        return "notes"
+    if source == "import":
+        return "imports"
+    if source == "agent":
+        return "apps"
+    if memory.source == Source.CHAT and memory.kind == Kind.TURN:
+        return "chat"
+    return None
 
 
 class ImportanceJudge:
-    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray]):
+    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray], defaults: ImportanceDefaults | None = None):
+        self.defaults = defaults or ImportanceDefaults()  # Preferences ▸ Importance (may change while running)
         self._embed = embed
         self._examples: np.ndarray | None = None
         self._labels: list[str] = []
@@ -86,7 +137,8 @@ class ImportanceJudge:
         if not memories:
             return []
         found = self.kinds(vectors)
-        return [_rules(m, kind, clarity) for m, (kind, clarity) in zip(memories, found)]
+        defaults = self.defaults
+        return [_rules(m, kind, clarity, defaults) for m, (kind, clarity) in zip(memories, found)]
 
 
 def decide_kind(text: str, kind: str, clarity: float) -> str:
@@ -100,7 +152,9 @@ def decide_kind(text: str, kind: str, clarity: float) -> str:
     return "everyday" if clarity < CLEAR else kind
 
 
-def _rules(memory: Memory, kind: str, clarity: float) -> tuple[float, str]:
+def _rules(memory: Memory, kind: str, clarity: float,
+           defaults: ImportanceDefaults | None = None) -> tuple[float, str]:
+    defaults = defaults or ImportanceDefaults()
     text = memory.text.strip()
     if memory.role == "assistant" or memory.source == Source.ASSISTANT:
         return ASSISTANT, "the assistant's own words (kept as conversation history)"
@@ -109,11 +163,18 @@ def _rules(memory: Memory, kind: str, clarity: float) -> tuple[float, str]:
         return QUESTION, "a question you asked (kept as conversation history)"
     if asks_to_remember(text):
         return 0.95, f"you asked to remember it; {reason}"
-    if memory.kind == Kind.NOTE and base_source(memory.source) in ("user", "quick_capture"):
-        return max(importance, NOTE_FLOOR), f"a note you saved; {reason}"
-    if base_source(memory.source) == "import":
-        return min(importance, 0.9), f"{reason} (imported)"
-    return importance, reason
+    way = way_of(memory)
+    if way is None:
+        return importance, reason
+    low, high = defaults.bounds(way)
+    bounded = min(max(importance, low), high)
+    if way == "notes":
+        reason = f"a note you saved; {reason}"
+    elif way == "imports":
+        reason = f"{reason} (imported)"
+    if (low, high) != ImportanceDefaults().bounds(way) and bounded != importance:
+        reason += f" ({'at least' if bounded > importance else 'at most'} {bounded:.2f}, as set in Preferences)"
+    return bounded, reason
 
 
 def asks_to_remember(text: str) -> bool:

@@ -54,6 +54,13 @@ class Maintenance:
         self._locks = {job: threading.Lock() for job in JOBS}
         self.listeners: list[Callable[[JobResult], None]] = []
 
+    def set_timing(self, sweep_every_hours: float, backup_every_hours: float, backups_kept: int) -> None:
+        """How often the decay sweep and the scheduled backup are due, and how many backups are
+        kept (Preferences ▸ Schedule and Backups; the next look at what is due follows)."""
+        self.sweep_every_hours = sweep_every_hours
+        if self.backups is not None:
+            self.backups.every_hours, self.backups.keep = backup_every_hours, backups_kept
+
     def due(self) -> list[str]:
         """The jobs that have work to do now, judged from the data (none while the store is
         damaged and read-only: nothing could be written)."""

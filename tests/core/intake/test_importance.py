@@ -168,3 +168,41 @@ def test_requests_to_remember_are_recognised(text):
 ])
 def test_ordinary_talk_about_remembering_is_not_a_request(text):
     assert not asks_to_remember(text)
+
+
+# ---------------------------------------------------------------------- the user's defaults (Preferences ▸ Importance)
+def test_the_default_importance_settings_are_the_rules_as_they_always_were():
+    from core.intake.importance import IMPORT_CEILING, ImportanceDefaults
+
+    defaults = ImportanceDefaults()
+    assert defaults.bounds("notes") == (NOTE_FLOOR, 1.0) and defaults.bounds("imports") == (0.0, IMPORT_CEILING)
+    assert defaults.bounds("chat") == defaults.bounds("apps") == (0.0, 1.0)
+
+
+def test_the_users_importance_defaults_bound_what_each_way_in_starts_at(embedder):
+    from core.intake.importance import ImportanceDefaults
+
+    judge = ImportanceJudge(embedder.embed)
+    weigh = lambda m: judge.judge(m, embedder.embed([m.text])[0])  # noqa: E731
+    lunch = "Had pasta for lunch today."
+    before = weigh(memory(lunch))[0]
+    judge.defaults = ImportanceDefaults(chat_at_least=0.8, notes_at_least=0.9, imports_at_most=0.3,
+                                        apps_at_most=0.2)
+    said, why = weigh(memory(lunch))
+    assert before < 0.8 and said == 0.8 and "as set in Preferences" in why
+    assert weigh(note(lunch, Source.QUICK_CAPTURE))[0] == 0.9
+    assert weigh(memory("I take insulin twice a day.", source="import:chatgpt"))[0] <= 0.3
+    assert weigh(note("My sister lives in Lisbon.", source="agent:Claude Desktop"))[0] <= 0.2
+    # Questions, the assistant's words and requests to remember are outside the defaults.
+    assert weigh(memory("Where did I have lunch?"))[0] == QUESTION
+    assert weigh(said_by_mnemo("Pasta, for lunch."))[0] == ASSISTANT
+    assert weigh(memory("Remember that the gate code is 1234."))[0] == 0.95
+
+
+def test_importance_defaults_out_of_range_are_refused():
+    from core.intake.importance import ImportanceDefaults
+
+    with pytest.raises(ValueError):
+        ImportanceDefaults(chat_at_least=1.5)
+    with pytest.raises(ValueError):
+        ImportanceDefaults(chat_at_least=0.8, chat_at_most=0.5)
