@@ -109,6 +109,11 @@ class UpkeepStarter:
         self.data_dir = data_dir
         self.scheduler = None
         bridge.ready.connect(self.start)
+        bridge.schedule_changed.connect(self.reschedule)  # Preferences ▸ Schedule and Backups
+
+    def reschedule(self, schedule) -> None:
+        if self.scheduler is not None:
+            self.scheduler.reschedule(schedule)
 
     def start(self) -> None:
         mnemo = self.bridge.mnemo

@@ -57,6 +57,18 @@ class UpkeepScheduler:
                                     args=[job], id=job, name=job, next_run_time=first)
         self._scheduler.start()
 
+    def reschedule(self, schedule: Schedule) -> None:
+        """Follow a new timetable (Preferences ▸ Schedule) without a restart: each job whose
+        interval changed next runs one new interval from now."""
+        old, self.schedule = timetable(self.schedule), schedule
+        if not self._scheduler.running:
+            return
+        now = datetime.now(timezone.utc)
+        for job, every in timetable(schedule).items():
+            if every != old[job]:
+                self._scheduler.reschedule_job(job, trigger=IntervalTrigger(seconds=every.total_seconds(),
+                                                                            start_date=now + every))
+
     def shutdown(self, wait: bool = True) -> None:
         self._cancel.set()
         if self._scheduler.running:

@@ -17,7 +17,11 @@
     "backup_every_hours": 24, "backups_kept": 7,      # a copy of the store in DATA_DIR/backups
     "compact_every_writes": 200             # merge the tables' files after this many writes (or on closing)
   },
-  "summaries": {"use_model": "auto"}        # auto: only models of 1B weights and up write summaries
+  "summaries": {"use_model": "auto"},       # auto: only models of 1B weights and up write summaries
+  "importance": {                           # how much a new memory matters at first (0..1), per way it
+    "notes_at_least": 0.75,                 #   arrives: notes (typed, Quick Capture), chat, imports, apps
+    "imports_at_most": 0.9                  #   (connected programs); <way>_at_least / <way>_at_most
+  }                                         #   (see core/intake/importance.py)
 }
 Only values that differ from the defaults need to be present."""
 from __future__ import annotations
@@ -29,6 +33,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from core.errors import MnemoError
+from core.intake.importance import ImportanceDefaults
 from core.lifecycle.summaries import SummaryOptions
 from core.memory.decay import DecayPolicy
 
@@ -63,6 +68,7 @@ class Settings:
     decay: DecayPolicy = field(default_factory=DecayPolicy)
     schedule: Schedule = field(default_factory=Schedule)
     summaries: SummaryOptions = field(default_factory=SummaryOptions)
+    importance: ImportanceDefaults = field(default_factory=ImportanceDefaults)
 
     @classmethod
     def load(cls, data_dir: Path) -> "Settings":
@@ -89,13 +95,15 @@ class Settings:
             decay=_section(path, raw, "decay", DecayPolicy),
             schedule=_section(path, raw, "schedule", Schedule),
             summaries=_section(path, raw, "summaries", SummaryOptions),
+            importance=_section(path, raw, "importance", ImportanceDefaults),
         )
 
     def memory_settings(self) -> dict:
         """The settings that shape the memory (what an archive carries): all but the model
         file, which belongs to this computer."""
         content = {}
-        for name, default in (("decay", DecayPolicy()), ("schedule", Schedule()), ("summaries", SummaryOptions())):
+        for name, default in (("decay", DecayPolicy()), ("schedule", Schedule()), ("summaries", SummaryOptions()),
+                              ("importance", ImportanceDefaults())):
             changed = {k: v for k, v in asdict(getattr(self, name)).items() if v != getattr(default, k)}
             if changed:
                 content[name] = changed

@@ -42,7 +42,7 @@ def build_mnemo(data_dir: Path, clock: Clock, model_path: Path | None = None, wa
                  summary_options=settings.summaries, sweep_every_hours=settings.schedule.sweep_every_hours,
                  backup_every_hours=settings.schedule.backup_every_hours,
                  backups_kept=settings.schedule.backups_kept, wait=wait,
-                 compact_every=settings.schedule.compact_every_writes)
+                 compact_every=settings.schedule.compact_every_writes, importance=settings.importance)
 
 
 def switch_model(mnemo: Mnemo, path: Path) -> Path:

@@ -95,3 +95,18 @@ def mnemo(tmp_path, clock):
     m = Mnemo(tmp_path / "data", clock, HashEmbedder(), ScriptedModel())
     yield m
     m.close()
+
+
+def test_a_new_timetable_applies_to_the_running_scheduler(mnemo):
+    scheduler = UpkeepScheduler(mnemo, Schedule())
+    scheduler.start(catch_up_now=False)
+    try:
+        before = scheduler.jobs()
+        scheduler.reschedule(Schedule(sweep_every_hours=1, backup_every_hours=48))
+        after = scheduler.jobs()
+    finally:
+        scheduler.shutdown()
+    now = datetime.now(timezone.utc)
+    assert timedelta(minutes=59) < after["decay"] - now <= timedelta(hours=1)  # was 6 hours away
+    assert timedelta(hours=47) < after["backup"] - now <= timedelta(hours=48)
+    assert after["catch_up"] == before["catch_up"] and after["portrait"] == before["portrait"]  # unchanged

@@ -31,3 +31,17 @@ def test_model_choice_order_is_flag_then_settings_then_bundled(tmp_path):
     Settings(model_path=str(tmp_path / "chosen.gguf")).save(tmp_path)
     assert model_path_for(tmp_path) == tmp_path / "chosen.gguf"
     assert model_path_for(tmp_path, tmp_path / "flag.gguf") == tmp_path / "flag.gguf"
+
+
+def test_importance_defaults_are_saved_only_when_changed_and_refused_out_of_range(tmp_path):
+    import dataclasses
+
+    settings = Settings()
+    settings.importance = dataclasses.replace(settings.importance, chat_at_least=0.6)
+    settings.save(tmp_path)
+    assert json.loads((tmp_path / "settings.json").read_text())["importance"] == {"chat_at_least": 0.6}
+    assert Settings.load(tmp_path).importance.bounds("chat") == (0.6, 1.0)
+    assert Settings.load(tmp_path).importance.bounds("notes") == (0.75, 1.0)  # the default, as before
+    (tmp_path / "settings.json").write_text('{"importance": {"chat_at_least": 2}}')
+    with pytest.raises(MnemoError, match="importance"):
+        Settings.load(tmp_path)
