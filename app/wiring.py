@@ -30,7 +30,9 @@ def model_path_for(data_dir: Path, override: Path | None = None) -> Path:
     return model_library.current_path(data_dir, override)
 
 
-def build_mnemo(data_dir: Path, clock: Clock, model_path: Path | None = None, wait: float = 0.5) -> Mnemo:
+def build_mnemo(data_dir: Path, clock: Clock, model_path: Path | None = None, wait: float = 0.5,
+                passphrase=None) -> Mnemo:
+    """`passphrase()`: asked only when the memory is encrypted with one (app/unlock.py)."""
     offline_environment()
     ensure_private_dir(Path(data_dir))
     from .data_io import apply_pending_restore
@@ -42,7 +44,8 @@ def build_mnemo(data_dir: Path, clock: Clock, model_path: Path | None = None, wa
                  summary_options=settings.summaries, sweep_every_hours=settings.schedule.sweep_every_hours,
                  backup_every_hours=settings.schedule.backup_every_hours,
                  backups_kept=settings.schedule.backups_kept, wait=wait,
-                 compact_every=settings.schedule.compact_every_writes, importance=settings.importance)
+                 compact_every=settings.schedule.compact_every_writes, importance=settings.importance,
+                 passphrase=passphrase)
 
 
 def switch_model(mnemo: Mnemo, path: Path) -> Path:

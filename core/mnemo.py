@@ -42,15 +42,17 @@ class Mnemo:
                  policy: DecayPolicy | None = None, summary_options: SummaryOptions | None = None,
                  sweep_every_hours: float = 6.0, guard: bool = True, backup_every_hours: float | None = None,
                  backups_kept: int = 7, wait: float = 0.5, compact_every: int = COMPACT_EVERY,
-                 importance: ImportanceDefaults | None = None):
+                 importance: ImportanceDefaults | None = None, passphrase=None):
         """`guard`: screen clipboard and imported records and check answers (A-MemGuard).
         `wait`: seconds to wait for another Mnemo to let go of the data directory.
-        `compact_every`: writes between compactions of the store (by the upkeep job, or on closing)."""
+        `compact_every`: writes between compactions of the store (by the upkeep job, or on closing).
+        `passphrase()`: asked only when the store is encrypted with one."""
         self.data_dir = Path(data_dir)
         self.clock = clock
         self.embedder = embedder
         self.model = model
-        self.store = MemoryStore.open(self.data_dir, clock, dim=embedder.dim, wait=wait, compact_every=compact_every)
+        self.store = MemoryStore.open(self.data_dir, clock, dim=embedder.dim, wait=wait, compact_every=compact_every,
+                                      passphrase=passphrase)
         self.policy = policy or DecayPolicy()
         pace = self.store.meta(PACE_KEY)  # the user's "keep memories longer": the stored strengths follow it
         if pace is not None:
@@ -262,7 +264,8 @@ class Mnemo:
         from .memory.backup import purge_from_backups
         from .memory.writes import purge_quotes
 
-        return purge_from_backups(self.data_dir, [memory_id], purge_quotes([memory.text]), self.embedder.dim)
+        quotes = purge_quotes([memory.text])
+        return purge_from_backups(self.data_dir, [memory_id], quotes, self.embedder.dim, self.store.cipher)
 
     # the guard
     def quarantined(self) -> list[Memory]:

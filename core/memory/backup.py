@@ -190,13 +190,16 @@ class ScheduledBackups:
         return 1, f"backed up to {path.name}" + (f"; {len(removed)} older removed" if removed else "")
 
 
-def purge_from_backups(data_dir: Path, memory_ids: list[str], quotes: list[str], dim: int = 384) -> list[str]:
+def purge_from_backups(data_dir: Path, memory_ids: list[str], quotes: list[str], dim: int = 384,
+                       cipher=None) -> list[str]:
     """Forgetting for good reaches the backups: in each one, the purged records go, and so do
     the records made from them or quoting them (summaries, the portrait, lessons: the app
     makes them again), the history keeps the events without the words, and the old table
-    versions that held them are dropped. Returns the backups that could not be rewritten."""
+    versions that held them are dropped. `cipher`: the store's, to read sealed backups with.
+    Returns the backups that could not be rewritten."""
     from .history import HistoryLog, scrub
     from .integrity import Ledger
+    from .keys import KEY_FILE
     from .tables import Tables, id_filter
 
     failed = []
@@ -207,14 +210,16 @@ def purge_from_backups(data_dir: Path, memory_ids: list[str], quotes: list[str],
             tables.open(has_ledger=(db_dir / "integrity.json").exists(), create=False)
             if tables.memories is None:
                 continue
-            rows = tables.memories.to_arrow().select(["id", "text", "links"]).to_pylist()
+            tables.cipher, tables.sealing = cipher, cipher is not None and (db_dir / KEY_FILE).exists()
+            columns = tables.decode(tables.memories.to_arrow())[0]
+            rows = [{"id": i, "text": t, "links": k} for i, t, k in zip(columns["id"], columns["text"], columns["links"])]
             gone = set(memory_ids)
             doomed = [r["id"] for r in rows if r["id"] in gone or any(i in (r["links"] or "") for i in gone)
                       or any(q in " ".join((r["text"] or "").split()) for q in quotes)]
             if doomed:
                 tables.memories.delete(id_filter(doomed))
             if tables.history is not None:
-                scrub(HistoryLog(tables.history), memory_ids, quotes)
+                scrub(HistoryLog(tables.history, tables), memory_ids, quotes)
             for table in (tables.memories, tables.history, tables.meta):
                 if table is not None:
                     tables.compact(table)

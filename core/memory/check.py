@@ -14,8 +14,9 @@ from .tables import Tables, file_problem
 log = logging.getLogger(__name__)
 
 
-def inspect(db_dir: Path, dim: int = 384) -> list[str]:
-    """What is wrong with the store in `db_dir`, as phrases (an empty list: nothing)."""
+def inspect(db_dir: Path, dim: int = 384, cipher=None) -> list[str]:
+    """What is wrong with the store in `db_dir`, as phrases (an empty list: nothing). Sealed
+    records are checked with `cipher`; without it, only what is in the clear is."""
     db_dir = Path(db_dir)
     if not db_dir.is_dir():
         return ["its folder is missing"]
@@ -27,6 +28,7 @@ def inspect(db_dir: Path, dim: int = 384) -> list[str]:
         state = None
         problems.append("its integrity record (integrity.json) cannot be read")
     tables = Tables(db_dir, dim)
+    tables.cipher = cipher
     try:
         version, _ = tables.open(has_ledger=ledger.exists(), create=False)
         if tables.memories is None:
@@ -36,7 +38,7 @@ def inspect(db_dir: Path, dim: int = 384) -> list[str]:
             problems += compare(state, actual)
         elif version >= SCHEMA_VERSION and not problems and holds_records(actual):
             problems.append("its integrity record (integrity.json) is missing")
-        _, _, broken, unsigned = tables.read_memories()
+        _, _, broken, unsigned = tables.read_memories(require_key=False)
         problems += record_problems(broken, unsigned)
         for name, table in (("history", tables.history), ("meta", tables.meta)):
             try:

@@ -5,22 +5,37 @@ from __future__ import annotations
 import pyarrow as pa
 
 from ..errors import StoreDamagedError
+from .keys import LockedError
 from .records import HistoryEntry
 from .schema import HISTORY_SCHEMA
+from .sealing import is_sealed_text
 from .tables import file_problem, quote
 
 
 class HistoryLog:
-    def __init__(self, table):
+    def __init__(self, table, tables=None):
         self.table = table
+        self.tables = tables  # core/memory/tables.Tables: its cipher seals and opens the reasons (encrypted store)
         self.rows = 0  # kept by the store: counted on open, then followed (the ledger records it)
 
     def append(self, entries: list[HistoryEntry]) -> None:
         """Writer thread only."""
         if entries:
             columns = {name: [getattr(e, name) for e in entries] for name in HISTORY_SCHEMA.names}
+            cipher = self.tables.write_cipher if self.tables is not None else None
+            if cipher is not None:
+                columns["reason"] = [cipher.seal_text(r, i) for r, i in zip(columns["reason"], columns["id"])]
             self.table.add(pa.Table.from_pydict(columns, schema=HISTORY_SCHEMA))
             self.rows += len(entries)
+
+    def reason(self, token: str | None, row_id: str) -> str | None:
+        """A reason as written (opened when it was sealed)."""
+        if not is_sealed_text(token):
+            return token
+        cipher = self.tables.cipher if self.tables is not None else None
+        if cipher is None:
+            raise LockedError("The memory is encrypted and locked: unlock it first.")
+        return cipher.open_text(token, row_id)
 
     def entries(self, memory_id: str | None = None) -> list[HistoryEntry]:
         """Oldest first; all of them, or those of one memory."""
@@ -32,6 +47,8 @@ class HistoryLog:
         except Exception as exc:  # a damaged data file: a sentence, not the library's internals
             raise StoreDamagedError(f"The history of the memory store cannot be read: {file_problem('history', exc)}. "
                                     "Run `mnemo check` to see what else is damaged.", [file_problem("history", exc)]) from None
+        for row in rows:
+            row["reason"] = self.reason(row["reason"], row["id"])
         return sorted((HistoryEntry(**row) for row in rows), key=lambda e: e.at)
 
 
@@ -48,6 +65,10 @@ def scrub(log: HistoryLog, memory_ids: list[str], quotes: list[str]) -> int:
     if table.num_rows == 0:
         return 0
     reasons = table.column("reason")
+    if any(is_sealed_text(r) for r in reasons.to_pylist()):  # sealed: the quotes are looked for in the opened words
+        opened = [log.reason(r, i) for r, i in zip(reasons.to_pylist(), table.column("id").to_pylist())]
+        reasons = pa.chunked_array([pa.array(opened, pa.string())])
+        table = table.set_column(2, "reason", reasons)
     hit = pc.is_in(table.column("memory_id"), value_set=pa.array(list(memory_ids), pa.string()))
     for quote in quotes:
         hit = pc.or_(hit, pc.fill_null(pc.match_substring(reasons, quote), False))
@@ -62,7 +83,8 @@ def scrub(log: HistoryLog, memory_ids: list[str], quotes: list[str]) -> int:
             reason = PURGED_WORDS
         for quote in quotes:
             reason = reason.replace(quote, PURGED_WORDS)
-        changed.append({"id": row["id"], "reason": reason})
+        cipher = log.tables.write_cipher if log.tables is not None else None
+        changed.append({"id": row["id"], "reason": cipher.seal_text(reason, row["id"]) if cipher else reason})
     log.table.merge_insert("id").when_matched_update_all().execute(
         pa.Table.from_pylist(changed, schema=pa.schema([("id", pa.string()), ("reason", pa.string())])))
     return len(changed)

@@ -30,16 +30,19 @@ CHECKED_FIELDS = ("id", "text", "kind", "source", "role", "speaker", "conversati
                   "content_hash")
 
 
-def record_checksum(values: dict, vector) -> str:
-    """A checksum of the record's content (the fields that are written once) and its vector."""
-    h = hashlib.blake2b(digest_size=16)
+def record_checksum(values: dict, vector, key: bytes = b"") -> str:
+    """A checksum of the record's content (the fields that are written once) and its vector;
+    keyed (`key`) for a sealed record, so that in the clear it cannot confirm a guessed text."""
+    h = hashlib.blake2b(digest_size=16, key=key)
     h.update("\x1f".join(_canonical(values.get(name)) for name in CHECKED_FIELDS).encode("utf-8", "surrogatepass"))
     h.update(np.ascontiguousarray(vector, dtype="<f4").tobytes())
     return h.hexdigest()
 
 
-def record_checksums(columns: dict[str, list], vectors: np.ndarray) -> list[str]:
-    """`record_checksum` of every row at once (the same values; columns by name, vectors n x d)."""
+def record_checksums(columns: dict[str, list], vectors: np.ndarray, key: bytes = b"",
+                     keyed: list[bool] | None = None) -> list[str]:
+    """`record_checksum` of every row at once (the same values; columns by name, vectors n x d);
+    the rows marked in `keyed` are keyed with `key`."""
     n = len(vectors)
     canon = [[_canonical(v) for v in columns[name]] if name in ("created_at", "event_at")
              else ["\x00" if v is None else str(v) for v in columns[name]] for name in CHECKED_FIELDS]
@@ -47,7 +50,8 @@ def record_checksums(columns: dict[str, list], vectors: np.ndarray) -> list[str]
     out = []
     blake = hashlib.blake2b
     for i, parts in enumerate(zip(*canon)):
-        h = blake("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16)
+        h = blake("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16,
+                  key=key if keyed is not None and keyed[i] else b"")
         h.update(raw[i])
         out.append(h.hexdigest())
     return out

@@ -30,7 +30,7 @@ class StoreOpening:
             recorded = None
             self.damage.append("its integrity record (integrity.json) cannot be read")
         version, fresh = self._tables.open(has_ledger=self._ledger.exists())
-        self._history = HistoryLog(self._tables.history)
+        self._history = HistoryLog(self._tables.history, self._tables)
         legacy = version < SCHEMA_VERSION
         actual = self._tables.states()
         if recorded is not None:
@@ -58,7 +58,7 @@ class StoreOpening:
             if recorded is not None and not recorded.closed and not self.damage:
                 # the last Mnemo did not close it (a crash, a kill): read everything back before going on
                 log.info("the store was not closed cleanly; checking it whole")
-                self.damage = inspect(self._tables.db_dir, self.dim)
+                self.damage = inspect(self._tables.db_dir, self.dim, self._tables.cipher)
         if self.damage:
             self.mark_damaged(self.damage)
             log.info("%s", self._damage_text)

@@ -35,7 +35,7 @@ def repair(store) -> RepairReport:
         on_disk = tables.memories.to_arrow().column("id").to_pylist()
         kept = set(mirror.ids)
         dropped = [i for i in dict.fromkeys(on_disk) if i not in kept]
-        rows = [to_row(m) for m in mirror.with_vectors(mirror.all())]
+        rows = [to_row(m, tables.write_cipher) for m in mirror.with_vectors(mirror.all())]
         table = pa.Table.from_pylist(rows, schema=memory_schema(store.dim))
         tables.memories = tables.db.create_table(MEMORIES, data=table, mode="overwrite")
         now = store.clock.now().timestamp()

@@ -11,7 +11,7 @@ import pyarrow as pa
 from .integrity import CHECKED_FIELDS, record_checksum
 from .records import Memory
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 CHECKSUMS_SINCE = 3  # from this schema version on every record carries its checksum
 MEMORIES = "memories"
 HISTORY = "history"
@@ -44,6 +44,7 @@ def memory_schema(dim: int) -> pa.Schema:
             *V2_FIELDS,
             *V3_FIELDS,
             pa.field("vector", pa.list_(pa.float32(), dim)),
+            *V4_FIELDS,
         ]
     )
 
@@ -54,6 +55,9 @@ V2_FIELDS = [pa.field("reinforced_at", pa.float64()), pa.field("links", pa.strin
 V3_FIELDS = [pa.field("checksum", pa.string()), pa.field("importance_reason", pa.string()),
              pa.field("fact_key", pa.string()), pa.field("fact_value", pa.string()), pa.field("valid_from", pa.float64()),
              pa.field("valid_until", pa.float64())]
+
+# v4: a sealed record's words and vector, encrypted (core/memory/sealing.py); null in the clear
+V4_FIELDS = [pa.field("sealed", pa.binary())]
 
 HISTORY_SCHEMA = pa.schema(
     [
@@ -71,15 +75,20 @@ HISTORY_SCHEMA = pa.schema(
 META_SCHEMA = pa.schema([pa.field("key", pa.string()), pa.field("value", pa.string())])
 
 
-def to_row(m: Memory) -> dict:
+def to_row(m: Memory, cipher=None) -> dict:
+    """The table row of a record; sealed (core/memory/sealing.py) when a `cipher` is given."""
     row = {name: getattr(m, name) for name in SCALAR_FIELDS}
     row["kind"] = str(m.kind)
     row["state"] = str(m.state)
     row["source"] = str(m.source)
     row["links"] = json.dumps(list(m.links)) if m.links else ""
     vector = np.asarray(m.vector, dtype=np.float32)
+    if cipher is not None:
+        row["checksum"] = record_checksum(row, vector, cipher.checksum_key)
+        return cipher.seal_row(row, vector)
     row["checksum"] = record_checksum(row, vector)
     row["vector"] = vector.tolist()
+    row["sealed"] = None
     return row
 
 
@@ -125,3 +134,8 @@ def migrate(memories_table, from_version: int, initial_strength_sql: str, now: f
                     for i in range(table.num_rows)]
             update = pa.table({"id": table.column("id"), "checksum": pa.array(sums, pa.string())})
             memories_table.merge_insert("id").when_matched_update_all().execute(update)
+    if from_version < 4:
+        present = set(memories_table.schema.names)
+        missing = [f for f in V4_FIELDS if f.name not in present]
+        if missing:
+            memories_table.add_columns(missing)

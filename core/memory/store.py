@@ -21,6 +21,7 @@ from ..errors import MnemoError, NotFoundError, StoreDamagedError, StoreError
 from .backup import backup_store, finish_interrupted_restore, mark_store, missing_store, newest_good_backup
 from .check import damage_message, inspect, unreadable
 from .compaction import COMPACT_EVERY, Compaction
+from .encryption import StoreEncryption
 from .history import HistoryLog
 from .integrity import DamageFound, Ledger
 from .journal import PENDING_IMPORT, Cancelled, ImportJournal
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class MemoryStore(StoreOpening, Compaction, RecordWrites):
+class MemoryStore(StoreOpening, Compaction, RecordWrites, StoreEncryption):
     """Open with `MemoryStore.open(data_dir, clock, dim)`; close with `close()`."""
 
     def __init__(self, data_dir: Path, clock: Clock, dim: int):
@@ -60,15 +61,16 @@ class MemoryStore(StoreOpening, Compaction, RecordWrites):
     # ---------------------------------------------------------------- opening
     @classmethod
     def open(cls, data_dir: Path, clock: Clock, dim: int = 384, wait: float = 0.5,
-             compact_every: int = COMPACT_EVERY) -> "MemoryStore":
+             compact_every: int = COMPACT_EVERY, passphrase=None) -> "MemoryStore":
         """`wait`: seconds to wait for another Mnemo to let go of the data directory;
-        `compact_every`: writes between compactions (core/memory/compaction.py)."""
+        `compact_every`: writes between compactions (core/memory/compaction.py);
+        `passphrase()`: asked only for a store encrypted with one (core/memory/encryption.py)."""
         store = cls(data_dir, clock, dim)
         store.compact_every = compact_every
-        store._open(wait)
+        store._open(wait, passphrase)
         return store
 
-    def _open(self, wait: float) -> None:
+    def _open(self, wait: float, passphrase=None) -> None:
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
@@ -80,8 +82,10 @@ class MemoryStore(StoreOpening, Compaction, RecordWrites):
             if missing:  # never a new, empty store in place of one that is gone
                 raise self._damaged([missing], fatal=True)
             self._tables.db_dir.mkdir(exist_ok=True, mode=0o700)
+            self._unlock(passphrase)  # a wrong passphrase is refused before anything is read or written
             self._open_tables()
             mark_store(self.data_dir)
+            self._resume_conversion()
         except BaseException:
             self._release_lock()
             raise
@@ -207,7 +211,7 @@ class MemoryStore(StoreOpening, Compaction, RecordWrites):
     def check(self) -> list[str]:
         """Read the store back from disk, between two writes, and say what is wrong ([] if
         nothing). What it finds makes the store read-only, as if it had been found on open."""
-        problems = self._writer.run(lambda: inspect(self._tables.db_dir, self.dim))
+        problems = self._writer.run(lambda: inspect(self._tables.db_dir, self.dim, self.cipher))
         if problems:
             self.mark_damaged(problems)
         return problems
@@ -222,7 +226,7 @@ class MemoryStore(StoreOpening, Compaction, RecordWrites):
         self._refuse_if_damaged()
 
         def copy() -> Path:
-            problems = inspect(self._tables.db_dir, self.dim)
+            problems = inspect(self._tables.db_dir, self.dim, self.cipher)
             if problems:
                 self.mark_damaged(problems)
                 raise StoreDamagedError("No backup was taken. " + self._damage_text, problems)
@@ -286,7 +290,8 @@ class MemoryStore(StoreOpening, Compaction, RecordWrites):
                                     self.damage)
 
     def _arrow(self, memories: list[Memory]) -> pa.Table:
-        return pa.Table.from_pylist([to_row(m) for m in memories], schema=self._tables.memories.schema)
+        cipher = self._tables.write_cipher
+        return pa.Table.from_pylist([to_row(m, cipher) for m in memories], schema=self._tables.memories.schema)
 
     # ---------------------------------------------------------------- for tests and tools
     @property

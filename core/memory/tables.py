@@ -41,6 +41,13 @@ class Tables:
         self.history = None
         self.meta = None
         self.schema_version = SCHEMA_VERSION  # of the tables as they are (older until migrated)
+        self.cipher = None  # RowCipher (core/memory/sealing.py) when the store is encrypted: reads sealed rows
+        self.sealing = False  # and new rows are written sealed
+
+    @property
+    def write_cipher(self):
+        """The cipher rows are sealed with as they are written (None: written in the clear)."""
+        return self.cipher if self.sealing else None
 
     def open(self, has_ledger: bool, create: bool = True) -> tuple[int, bool]:
         """Connect and open the three tables; returns (schema version found, fresh). A new
@@ -131,28 +138,31 @@ class Tables:
         self.schema_version = SCHEMA_VERSION
 
     # ---------------------------------------------------------------- reading everything
-    def read_memories(self) -> tuple[list[Memory], np.ndarray, list[str], list[str]]:
+    def read_memories(self, require_key: bool = True) -> tuple[list[Memory], np.ndarray, list[str], list[str]]:
         """Every sound record in table order (without vectors), their vectors as one matrix,
         the ids of the records left out because their checksum or vector is wrong, and of
         those left out because they have no checksum although their schema version has one
-        (before the migration to it, records have none)."""
+        (before the migration to it, records have none). Sealed records are opened with the
+        cipher (LockedError without it, unless `require_key` is False: a backup checked without
+        its key, whose sealed records are then left out unread)."""
         try:
             table = self.memories.to_arrow()
         except Exception as exc:  # lance's decoders: name the table, not the library's source file
             raise DamageFound([file_problem("memories", exc)], fatal=True) from None
         n = table.num_rows
-        vectors = np.zeros((n, self.dim), dtype=np.float32)
-        if n:
-            flat = table.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
-            vectors[:] = flat.reshape(n, self.dim)
-        columns = {name: table.column(name).to_pylist() for name in SCALAR_FIELDS}
+        columns, vectors, sealed, undecryptable = self.decode(table, require_key)
         sums = table.column("checksum").to_pylist() if "checksum" in table.schema.names else [None] * n
         bad = bad_vectors(vectors)
-        expected = record_checksums(columns, vectors) if n else []
+        key = self.cipher.checksum_key if self.cipher is not None else b""
+        expected = record_checksums(columns, vectors, key, sealed) if n else []
         signed = self.schema_version >= CHECKSUMS_SINCE
         good, broken, unsigned = [], [], []
         for i in range(n):
-            if not sums[i] and signed:
+            if sealed[i] and self.cipher is None:
+                continue  # unread: no key to open it with (require_key False)
+            if i in undecryptable:
+                broken.append(columns["id"][i])
+            elif not sums[i] and signed:
                 unsigned.append(columns["id"][i])
             elif bad[i] or (sums[i] and sums[i] != expected[i]):
                 broken.append(columns["id"][i])
@@ -160,6 +170,45 @@ class Tables:
                 good.append(i)
         records = [from_columns(columns, i) for i in good]
         return records, vectors[good] if len(good) < n else vectors, broken, unsigned
+
+    def decode(self, table: pa.Table, require_key: bool = True) -> tuple[dict, np.ndarray, list[bool], set[int]]:
+        """The records' columns (SCALAR_FIELDS), their vectors (n x dim), which rows were sealed,
+        and the rows whose sealed message could not be opened: each sealed row opened."""
+        from .keys import DecryptError, LockedError
+        from .sealing import SEALED_FIELDS
+
+        n = table.num_rows
+        columns = {name: table.column(name).to_pylist() for name in SCALAR_FIELDS}
+        vectors = np.zeros((n, self.dim), dtype=np.float32)
+        if n:
+            chunk = table.column("vector").combine_chunks()
+            if chunk.null_count == 0:
+                flat = chunk.flatten().to_numpy(zero_copy_only=False)
+            else:  # sealed rows have no vector in the clear: their slots are read, then overwritten
+                flat = chunk.values.slice(chunk.offset * self.dim, n * self.dim).to_numpy(zero_copy_only=False)
+                flat = np.nan_to_num(flat.astype(np.float32, copy=False))
+            vectors[:] = flat.reshape(n, self.dim)
+        blobs = table.column("sealed").to_pylist() if "sealed" in table.schema.names else [None] * n
+        sealed = [blob is not None for blob in blobs]
+        undecryptable: set[int] = set()
+        if any(sealed):
+            if self.cipher is None:
+                if require_key:
+                    raise LockedError("The memory is encrypted and locked: unlock it first.")
+                return columns, vectors, sealed, undecryptable
+            ids = columns["id"]
+            for i, blob in enumerate(blobs):
+                if blob is None:
+                    continue
+                try:
+                    values, vector = self.cipher.unseal_row(ids[i], blob, self.dim)
+                except DecryptError:
+                    undecryptable.add(i)
+                    continue
+                for name in SEALED_FIELDS:
+                    columns[name][i] = values[name]
+                vectors[i] = vector
+        return columns, vectors, sealed, undecryptable
 
     # ---------------------------------------------------------------- meta
     def meta_value(self, key: str, default: str | None = None) -> str | None:

@@ -273,7 +273,8 @@ class RecordWrites:
             return
         full = self._mirror.with_vectors(records, vectors)
         # update only: a record another process purged meanwhile must not come back
-        self._tables.memories.merge_insert("id").when_matched_update_all().execute(self._arrow(full))
+        self._tables.memories.merge_insert("id").when_matched_update_all().execute(
+            self._arrow(full), on_bad_vectors="null")  # a sealed row's vector is null: it is in `sealed`
         self._history.append(history)
         self._mirror.replace(records, vectors)
 

@@ -12,91 +12,21 @@ import json
 import os
 import struct
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-from ..errors import InvalidInputError, MnemoError
+from ..memory.keys import (  # noqa: F401  (the archive's names for them)
+    KEYRING_NAMES, KEYRING_SERVICE, MAX_SCRYPT_BYTES, SCRYPT, DecryptError, KeyringKey,
+    NoKeyringError, Passphrase, check_scrypt, keyring_name, scrypt, secure_keyring)
 
 MAGIC = b"MNEMO-ENCRYPTED\n"
 ENVELOPE_VERSION = 1
-KEYRING_SERVICE = "Mnemo"
 KEYRING_USER = "archive-key"
-SCRYPT = {"n": 2**15, "r": 8, "p": 1}  # 32 MiB of memory to derive a key (scrypt needs 128 * n * r bytes)
-MAX_SCRYPT_BYTES = 128 << 20  # what an archive's header may ask for: a crafted one is refused, not obeyed
 MAX_HEADER = 4096
 CHUNK = 1 << 20
 SPOOL_BYTES = 64 << 20  # a decrypted archive larger than this waits in an unnamed temporary file, not in memory
 WRONG = ("The archive cannot be decrypted: the passphrase is wrong, or the file was damaged or changed after it was "
          "written.")
-
-
-class DecryptError(InvalidInputError):
-    """Wrong passphrase or key, or an archive that was changed after it was written."""
-
-
-class NoKeyringError(MnemoError):
-    """This system has no secure keyring to keep the archive key in."""
-
-
-@dataclass(frozen=True)
-class Passphrase:
-    text: str
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.text, str) or len(self.text) < 8:
-            raise InvalidInputError("The passphrase must be at least 8 characters long.")
-
-
-class KeyringKey:
-    """The archive key kept in the OS keyring (made on first use)."""
-
-    def __init__(self, service: str = KEYRING_SERVICE, user: str = KEYRING_USER):
-        self.service, self.user = service, user
-
-    def key(self, create: bool) -> bytes:
-        backend = secure_keyring()
-        stored = backend.get_password(self.service, self.user)
-        if stored is None:
-            if not create:
-                raise DecryptError("The keyring holds no Mnemo archive key: this archive was encrypted on another "
-                                   "computer or account. Ask for the passphrase version, or import it there.")
-            stored = base64.b64encode(os.urandom(32)).decode()
-            backend.set_password(self.service, self.user, stored)
-        return base64.b64decode(stored)
-
-
-def secure_keyring():
-    """The keyring backend, when it stores secrets securely; else NoKeyringError."""
-    import keyring
-    from keyring.backends import fail
-
-    backend = keyring.get_keyring()
-    if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 0) < 1:
-        raise NoKeyringError(
-            f"This system has no secure keyring (only {keyring_name(backend)}); "
-            "use a passphrase instead (--passphrase-file FILE or MNEMO_PASSPHRASE).")
-    return backend
-
-
-KEYRING_NAMES = {  # keyring's backends as people know them
-    "PlaintextKeyring": "a password file stored as plain text",
-    "EncryptedKeyring": "a password file locked by its own password",
-    "fail.Keyring": "no keyring service at all",
-    "null.Keyring": "a keyring that was turned off",
-    "SecretService.Keyring": "the desktop's keyring (GNOME Keyring or KWallet)",
-    "DBusKeyring": "KWallet",
-    "macOS.Keyring": "the macOS Keychain",
-    "WinVaultKeyring": "Windows Credential Manager",
-    "ChainerBackend": "a chain of keyrings",
-}
-
-
-def keyring_name(backend) -> str:
-    """A keyring backend's name as a person would know it (never "keyrings.alt.file.PlaintextKeyring")."""
-    name = type(backend).__name__
-    module = type(backend).__module__.rsplit(".", 1)[-1]
-    return KEYRING_NAMES.get(name) or KEYRING_NAMES.get(f"{module}.{name}") or "an unknown kind of keyring"
 
 
 def is_encrypted(head: bytes) -> bool:
@@ -110,7 +40,7 @@ def encrypt(data: bytes, secret: Passphrase | KeyringKey) -> bytes:
     if isinstance(secret, Passphrase):
         salt = os.urandom(16)
         header["kdf"] = {"name": "scrypt", **SCRYPT, "salt": base64.b64encode(salt).decode()}
-        key = _scrypt(secret.text, salt, SCRYPT)
+        key = scrypt(secret.text, salt, SCRYPT)
     else:
         key = secret.key(create=True)
         header["kdf"] = {"name": "keyring", "service": secret.service, "key_id": _key_id(key)}
@@ -189,18 +119,12 @@ def _key(header: dict, passphrase: Callable[[], Passphrase] | None) -> bytes:
         if passphrase is None:
             raise DecryptError("This archive is encrypted with a passphrase; give it with --passphrase-file FILE "
                                "or MNEMO_PASSPHRASE.")
+        params = check_scrypt(kdf, "the archive")
         try:
             salt = base64.b64decode(kdf["salt"], validate=True)
-            params = {k: int(kdf[k]) for k in ("n", "r", "p")}
         except (KeyError, ValueError, TypeError):
             raise DecryptError("The archive's encryption header is damaged.") from None
-        n, r, p = params["n"], params["r"], params["p"]
-        if n < 2 or n & (n - 1) or r < 1 or not 1 <= p <= 16:
-            raise DecryptError("The archive's encryption header is damaged.")
-        if 128 * n * r > MAX_SCRYPT_BYTES:
-            raise DecryptError("The archive asks for key-derivation settings far beyond Mnemo's; it was not "
-                               "written by Mnemo.")
-        return _scrypt(passphrase().text, salt, params)
+        return scrypt(passphrase().text, salt, params)
     if kdf["name"] == "keyring":
         key = KeyringKey(kdf.get("service", KEYRING_SERVICE)).key(create=False)
         if _key_id(key) != kdf.get("key_id"):
@@ -233,12 +157,6 @@ def _read_header(blob: bytes) -> tuple[dict, int]:
         raise DecryptError(f"The archive was encrypted by a newer Mnemo (envelope {header.get('version')}); "
                            "update Mnemo to import it.")
     return header, start
-
-
-def _scrypt(text: str, salt: bytes, params: dict) -> bytes:
-    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
-    return Scrypt(salt=salt, length=32, **params).derive(text.encode("utf-8"))
 
 
 def _key_id(key: bytes) -> str:
