@@ -103,13 +103,9 @@ class Mnemo:
 
     def _path_writer(self):
         """The model asked for reasoning paths, when it is capable enough (as for summaries)."""
-        if not self.summaries.capable():
-            return None
         model = self.model
-
-        def ask(prompt: str) -> str:
-            return "".join(model.stream_chat([{"role": "user", "content": prompt}], max_tokens=24, cancel=None))
-        return ask
+        return None if not self.summaries.capable() else lambda prompt: "".join(
+            model.stream_chat([{"role": "user", "content": prompt}], max_tokens=24, cancel=None))
 
     def use_model(self, model: ChatModel) -> None:
         """Answer with another (already loaded) model from now on."""
