@@ -163,3 +163,16 @@ def revoke_client(data_dir: Path, name: str) -> None:
     from .clients import Clients
 
     Clients(data_dir).revoke(name)
+
+
+def check_move(data_dir: Path, target: Path) -> int:
+    """Preferences ▸ Data Folder ▸ Move… (app/data_move.py): the bytes to copy, or why not."""
+    from .data_move import check_move as check
+
+    return check(data_dir, target)
+
+
+def move_memory(mnemo, target: Path, progress=None, cancel=None) -> Path:
+    from .data_move import move_memory as move
+
+    return move(mnemo, target, progress, cancel)

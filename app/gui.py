@@ -18,7 +18,7 @@ from pathlib import Path  # noqa: E402
 
 from core.clock import Clock, FixedClock, SystemClock, parse_instant  # noqa: E402
 
-from .paths import default_data_dir  # noqa: E402
+from .paths import default_data_dir, followed  # noqa: E402
 
 
 OPEN_WAIT = 15.0  # seconds to wait for a command (or an MCP call) that has the memory open to finish
@@ -84,8 +84,10 @@ def build_bridge(data_dir: Path, clock: Clock, model_path: Path | None = None):
 
         return switch_model(mnemo, path)
 
-    return MnemoBridge(factory, model_switcher=switch, data_ops=_Lazy("app.data_io"), data_dir=data_dir, clock=clock,
-                       model_ops=_Lazy("app.model_library"))
+    bridge = MnemoBridge(factory, model_switcher=switch, data_ops=_Lazy("app.data_io"), data_dir=data_dir,
+                         clock=clock, model_ops=_Lazy("app.model_library"))
+    bridge.prefs_ops = _Lazy("app.preferences_io")  # Preferences ▸ Importance, Schedule, Backups
+    return bridge
 
 
 class _Lazy:
@@ -175,6 +177,21 @@ def serve_clients_when_open(bridge, data_dir: Path) -> ClientDoor:
     return ClientDoor(bridge, data_dir)
 
 
+def restart_command(argv: list[str], data_dir: Path) -> list[str]:
+    """This program again, as it was started, on `data_dir` (after the memory moved there)."""
+    args, skip = [], False
+    for arg in argv:
+        if skip or arg in ("--background", "--quick-capture") or arg.startswith("--data-dir="):
+            skip = False
+            continue
+        if arg == "--data-dir":
+            skip = True
+            continue
+        args.append(arg)
+    program = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "app.gui"]
+    return program + args + ["--data-dir", str(data_dir)]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -182,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"mnemo-gui: {exc}", file=sys.stderr)
         return 2
-    data_dir = Path(args.data_dir or default_data_dir()).expanduser().resolve()
+    data_dir = followed(Path(args.data_dir or default_data_dir()).expanduser()).resolve()  # (after a move)
 
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
@@ -244,6 +261,17 @@ def main(argv: list[str] | None = None) -> int:
     upkeep = start_upkeep_when_ready(bridge, data_dir)
     owner = serve_clients_when_open(bridge, data_dir)
 
+    moved: list[tuple[str, str]] = []  # Preferences ▸ Data Folder ▸ Move…: (old, new), once copied and checked
+
+    def restart_in(old: str, new: str) -> None:
+        moved.append((old, new))
+        import subprocess
+
+        subprocess.Popen(restart_command(sys.argv[1:] if argv is None else argv, Path(new)), start_new_session=True)
+        app.quit()
+
+    window.data_moved.connect(restart_in)
+
     def shut_down() -> None:
         window.hide()
         if tray is not None:
@@ -252,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
         upkeep.stop()
         bridge.shutdown()
         instance.release()
+        for old, new in moved:  # the old folder, let go of: a signpost to the new one
+            from .data_move import leave_signpost
+
+            leave_signpost(Path(old), Path(new))
 
     app.aboutToQuit.connect(shut_down)
     quit_on_signals(app)

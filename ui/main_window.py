@@ -31,6 +31,7 @@ class MainWindow(QMainWindow):
     hidden_to_tray = Signal()
     capture_paused_changed = Signal(bool)  # Pause Remembering Chats turned on or off (the tray follows)
     desktop_notice = Signal(str)  # worth a desktop notification (the tray shows it where there is one)
+    data_moved = Signal(str, str)  # (old folder, new folder): the memory was copied there; the app restarts in it
 
     def __init__(self, bridge: MnemoBridge, conversation_id: str, has_tray: bool = False,
                  parent: QWidget | None = None, settings: QSettings | None = None, theme=None):
