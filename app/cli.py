@@ -10,7 +10,7 @@ from core.errors import MnemoError, ModelError
 from core.memory.decay import decays
 from core.memory.records import Source
 
-from . import cli_clients, cli_data, cli_eval, cli_facts, cli_guard, cli_models, cli_store, cli_upkeep
+from . import cli_clients, cli_data, cli_encryption, cli_eval, cli_facts, cli_guard, cli_models, cli_store, cli_upkeep
 from .cli_common import hit_json, lesson_json, memory_json, print_json, printable, short
 from .paths import default_data_dir
 
@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_data.add_parsers(sub, common)
     cli_eval.add_parsers(sub, common)
     cli_store.add_parsers(sub, common)
+    cli_encryption.add_parsers(sub, common)
     cli_models.add_parsers(sub, common)
     cli_clients.add_parsers(sub, common)
     mcp = sub.add_parser("mcp", parents=[common], help="serve the memory to other programs over MCP (stdio)")
@@ -142,6 +143,9 @@ def run_for_client(argv: list[str], mnemo) -> int:
         if args.model is not None:
             raise MnemoError("The app is using this memory with its own model; --model needs it closed (or choose "
                              "the model in the app: File ▸ Language Models…).")
+        if args.command == "encryption" and args.encryption_command != "status":
+            raise MnemoError("Encryption cannot be turned on or off, or its passphrase changed, while the app has the "
+                             "memory open; use Preferences ▸ Privacy in the app, or close it first.")
         if args.command == "backup" and args.backup_command in ("restore", "delete"):
             raise MnemoError("A backup cannot be restored or deleted while the app has the memory open; use "
                              "File ▸ Backups… in the app, or close it first.")
@@ -181,10 +185,12 @@ def run(args: argparse.Namespace, mnemo=None) -> int:
         raise ValueError("--wait must be 0 seconds or more")
     owned = mnemo is None
     if owned:
-        mnemo = build_mnemo(args.data_dir_resolved, clock, args.model, wait=wait)
+        mnemo = build_mnemo(args.data_dir_resolved, clock, args.model, wait=wait, passphrase=cli_encryption.unlocker())
     try:
         if args.command in cli_store.COMMANDS:
             return cli_store.COMMANDS[args.command](mnemo, args, print_json)
+        if args.command in cli_encryption.COMMANDS:
+            return cli_encryption.COMMANDS[args.command](mnemo, args, print_json)
         if mnemo.store.damage:
             print(f"mnemo: warning: {mnemo.store.damage_message}", file=sys.stderr)
         if args.command in cli_data.COMMANDS:
