@@ -2,6 +2,7 @@ import os
 from datetime import datetime, timezone
 
 import pytest
+from keyring.backend import KeyringBackend
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -34,3 +35,32 @@ def smollm():
     model = LlamaModel(default_model_path())
     model.load()
     return model
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring backend that keeps secrets in this process (stands in for the OS one)."""
+    priority = 5
+
+    def __init__(self):
+        super().__init__()
+        self.secrets = {}
+
+    def get_password(self, service, username):
+        return self.secrets.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.secrets.pop((service, username), None)
+
+
+@pytest.fixture
+def os_keyring():
+    import keyring
+
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)

@@ -98,9 +98,9 @@ def _write_v1_store(data_dir, memories):
     import lancedb
     import pyarrow as pa
 
-    from core.memory.schema import META_SCHEMA, V2_FIELDS, V3_FIELDS, memory_schema
+    from core.memory.schema import META_SCHEMA, V2_FIELDS, V3_FIELDS, V4_FIELDS, memory_schema
 
-    v2_names = {f.name for f in V2_FIELDS + V3_FIELDS}
+    v2_names = {f.name for f in V2_FIELDS + V3_FIELDS + V4_FIELDS}
     schema = pa.schema([f for f in memory_schema(384) if f.name not in v2_names])
     db = lancedb.connect(str(data_dir / "store"))
     rows = []

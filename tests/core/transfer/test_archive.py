@@ -4,7 +4,6 @@ import zipfile
 
 import numpy as np
 import pytest
-from keyring.backend import KeyringBackend
 
 from core.mnemo import Mnemo
 from core.transfer import crypto as archive_crypto
@@ -112,35 +111,6 @@ def test_a_changed_byte_in_an_encrypted_archive_is_refused(full, tmp_path):
     out.write_bytes(bytes(raw))
     with pytest.raises(DecryptError, match="changed after it was written"):
         full.read_import(out, passphrase=lambda: Passphrase("correct horse battery"))
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring backend that keeps secrets in this process (stands in for the OS one)."""
-    priority = 5
-
-    def __init__(self):
-        super().__init__()
-        self.secrets = {}
-
-    def get_password(self, service, username):
-        return self.secrets.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.secrets.pop((service, username), None)
-
-
-@pytest.fixture
-def os_keyring():
-    import keyring
-
-    before = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
 
 
 def test_keyring_key_round_trip(full, tmp_path, clock, os_keyring):

@@ -1,0 +1,194 @@
+"""Encryption at rest (real LanceDB): with it on, no file under the data folder holds a memory's
+words or its vector's bytes; the wrong passphrase is refused and changes no file; the passphrase
+changes without rewriting a row; off brings everything back in the clear; a conversion cut short
+is finished on the next open."""
+import hashlib
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.clock import FixedClock
+from core.memory.backup import list_backups, restore_store
+from core.memory.keys import KEY_FILE, DecryptError, KeyFile, LockedError, NoKeyringError, Passphrase
+from core.memory.records import Kind, Memory, new_id
+from core.memory.store import MemoryStore
+
+SECRET = Passphrase("correct horse battery")
+WORDS = ["Zanzibarra", "quinceberries", "Quokkaman", "Vellacourt", "Marmalune"]
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(datetime(2026, 5, 1, 9, tzinfo=timezone.utc))
+
+
+def _vector(seed: int) -> np.ndarray:
+    v = np.random.default_rng(seed).normal(size=384).astype(np.float32)
+    return v / np.linalg.norm(v)
+
+
+def _memory(text: str, clock, seed: int, **extra) -> Memory:
+    return Memory(new_id(), text, Kind.NOTE, "user", clock.now().timestamp(), vector=_vector(seed), **extra)
+
+
+def _filled(path: Path, clock) -> tuple[MemoryStore, list[Memory]]:
+    store = MemoryStore.open(path, clock)
+    saved = store.add([_memory("My sister Zanzibarra moved to Lisbon", clock, 1, speaker="Quokkaman"),
+                       _memory("I am allergic to quinceberries", clock, 2, fact_key="me|allergic to",
+                               fact_value="Vellacourt quinceberries")], "user", "typed about Zanzibarra")
+    store.set_guard(saved[0].id, "conflict", "contradicts Marmalune", state="quarantined")
+    store.backup("manual")  # a backup in the clear, from before
+    return store, saved
+
+
+def _files(path: Path) -> dict[str, str]:
+    return {str(f.relative_to(path)): hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in sorted(path.rglob("*")) if f.is_file()}
+
+
+def _leaks(path: Path, vectors: list[np.ndarray]) -> list[str]:
+    """Files holding any of the words, or the first 32 bytes of any of the vectors."""
+    needles = [w.encode() for w in WORDS] + [np.asarray(v, "<f4").tobytes()[:32] for v in vectors]
+    return [str(f) for f in path.rglob("*") if f.is_file() and any(n in f.read_bytes() for n in needles)]
+
+
+def test_words_and_vectors_are_readable_on_disk_without_encryption(tmp_path, clock):
+    """The grep below can find them: without this the next test would prove nothing."""
+    store, saved = _filled(tmp_path, clock)
+    store.close()
+    assert _leaks(tmp_path, [m.vector for m in saved])
+
+
+def test_with_encryption_no_file_holds_a_word_or_a_vector(tmp_path, clock):
+    store, saved = _filled(tmp_path, clock)
+    stages = []
+    status = store.encrypt(SECRET, progress=lambda stage, done, total: stages.append(stage))
+    assert status.on and status.method == "passphrase" and "memories" in stages
+    later = store.add([_memory("Marmalune is the cat's name", clock, 3)], "user", "typed Marmalune")[0]
+    edited = store.rewrite_text(saved[1].id, "I am allergic to Vellacourt pears", _vector(4), "user",
+                                "was: I am allergic to quinceberries")
+    store.compact()
+    store.close()
+    assert (tmp_path / "store" / KEY_FILE).exists()
+    assert _leaks(tmp_path, [m.vector for m in saved] + [later.vector, _vector(4)]) == []
+    assert {b.label for b in list_backups(tmp_path)} == {"manual", "before-encryption"}
+
+    again = MemoryStore.open(tmp_path, clock, passphrase=lambda: SECRET)
+    got = {m.id: m for m in again.all()}
+    assert got[saved[0].id].text == "My sister Zanzibarra moved to Lisbon" and got[saved[0].id].speaker == "Quokkaman"
+    assert got[saved[0].id].guard_reason == "contradicts Marmalune" and got[saved[0].id].state == "quarantined"
+    assert got[edited.id].text == "I am allergic to Vellacourt pears"
+    assert got[edited.id].fact_value == "Vellacourt quinceberries"
+    assert np.allclose(again.vector(saved[0].id), saved[0].vector)
+    assert "was: I am allergic to quinceberries" in [h.reason for h in again.history(edited.id)]
+    assert again.check() == []
+    again.close()
+
+
+def test_the_wrong_passphrase_is_refused_and_changes_no_file(tmp_path, clock):
+    store, _ = _filled(tmp_path, clock)
+    store.encrypt(SECRET)
+    store.close()
+    before = _files(tmp_path)
+    with pytest.raises(DecryptError, match="The passphrase is wrong; the memory stays locked and nothing was changed"):
+        MemoryStore.open(tmp_path, clock, passphrase=lambda: Passphrase("wrong horse battery"))
+    with pytest.raises(LockedError, match="encrypted with a passphrase"):
+        MemoryStore.open(tmp_path, clock)
+    assert _files(tmp_path) == before
+
+
+def test_a_new_passphrase_rewraps_the_key_without_rewriting_a_row(tmp_path, clock):
+    store, saved = _filled(tmp_path, clock)
+    store.encrypt(SECRET)
+    versions = store._tables.versions()
+    store.change_secret(Passphrase("a brand new passphrase"))
+    assert store._tables.versions() == versions
+    store.close()
+    with pytest.raises(DecryptError):
+        MemoryStore.open(tmp_path, clock, passphrase=lambda: SECRET)
+    # a backup restored later opens with the new passphrase too
+    restore_store(tmp_path, next(b for b in list_backups(tmp_path) if b.label == "manual"), clock.now())
+    back = MemoryStore.open(tmp_path, clock, passphrase=lambda: Passphrase("a brand new passphrase"))
+    assert saved[0].id in {m.id for m in back.all()} and back.check() == []
+    back.close()
+
+
+def test_turning_it_off_brings_the_store_and_backups_back_in_the_clear(tmp_path, clock):
+    store, saved = _filled(tmp_path, clock)
+    store.encrypt(SECRET)
+    store.close()
+    store = MemoryStore.open(tmp_path, clock, passphrase=lambda: SECRET)
+    status = store.decrypt()
+    assert not status.on and status.state == "off"
+    store.close()
+    assert not list(tmp_path.rglob(KEY_FILE))
+    plain = MemoryStore.open(tmp_path, clock)  # no passphrase asked
+    assert {m.text for m in plain.all()} >= {"My sister Zanzibarra moved to Lisbon"} and plain.check() == []
+    plain.close()
+    for backup in list_backups(tmp_path):
+        copy = MemoryStore.open(backup.path, clock)
+        assert copy.check() == [] and len(copy) == 2
+        copy.close()
+
+
+def test_the_keyring_unlocks_silently_and_forgets_its_entry_when_off(tmp_path, clock, os_keyring):
+    store, saved = _filled(tmp_path, clock)
+    assert store.encrypt(None).method == "keyring"
+    assert len(os_keyring.secrets) == 1
+    store.close()
+    again = MemoryStore.open(tmp_path, clock)  # nothing asked
+    assert again.get(saved[0].id).text.startswith("My sister")
+    again.decrypt()
+    again.close()
+    assert os_keyring.secrets == {}
+
+
+def test_without_a_secure_keyring_encryption_is_refused_not_faked(tmp_path, clock):
+    import keyring
+    from keyring.backends import fail
+
+
+
+    store, _ = _filled(tmp_path, clock)
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        with pytest.raises(NoKeyringError):
+            store.encrypt(None)
+    finally:
+        keyring.set_keyring(before)
+    assert store.encryption().state == "off" and not (tmp_path / "store" / KEY_FILE).exists()
+    store.close()
+
+
+def test_a_conversion_cut_short_is_finished_on_the_next_open(tmp_path, clock):
+    """As if the process died after writing the key file, before any row was sealed."""
+    from core.memory.keys import new_data_key, wrap
+
+    store, saved = _filled(tmp_path, clock)
+    store.close()
+    wrap(new_data_key(), SECRET, state="turning-on").save(tmp_path / "store")
+    store = MemoryStore.open(tmp_path, clock, passphrase=lambda: SECRET)
+    assert store.encryption().state == "on" and len(store) == 2
+    store.close()
+    assert _leaks(tmp_path, [m.vector for m in saved]) == []
+    assert KeyFile.load(tmp_path / "store").state == "on"
+
+
+def test_sealed_rows_swapped_on_disk_are_damage_not_served(tmp_path, clock):
+    import pyarrow as pa
+
+    store, saved = _filled(tmp_path, clock)
+    store.encrypt(SECRET)
+    table = store._mem.to_arrow()
+    blobs = table.column("sealed").to_pylist()
+    store._mem.merge_insert("id").when_matched_update_all().execute(
+        table.set_column(table.schema.get_field_index("sealed"), "sealed", pa.array(blobs[::-1], pa.binary())),
+        on_bad_vectors="null")
+    store._ledger.commit(store._tables.states())
+    store.close()
+    again = MemoryStore.open(tmp_path, clock, passphrase=lambda: SECRET)
+    assert again.damage and "changed on disk" in again.damage_message
+    again.close()
