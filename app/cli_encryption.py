@@ -11,7 +11,7 @@ from pathlib import Path
 from core.errors import InvalidInputError
 from core.memory.keys import LockedError, Passphrase
 
-from . import data_io
+from . import data_io, privacy
 
 NEW_PASSPHRASE_ENV = "MNEMO_NEW_PASSPHRASE"
 
@@ -72,7 +72,7 @@ def run(mnemo, args, out) -> int:
     store = mnemo.store
     command = args.encryption_command
     if command == "on":
-        status = store.encrypt(_new_passphrase(args, first_time=True), _progress)
+        status = privacy.encrypt(mnemo, _new_passphrase(args, first_time=True), _progress)
         said = ("Encrypted the memory and its backups; "
                 + ("it unlocks with your passphrase." if status.method == "passphrase"
                    else "the key is in your system keyring."))

@@ -53,7 +53,10 @@ def build_model(data_dir: Path, path: Path) -> LlamaModel:
     overrides = Settings.load(data_dir).models.get(Path(path).name, {})
     entry = next((e for e in entries() if e.file == Path(path).name), None)
     title = entry.title.split(" (")[0] if entry is not None else ""  # "SmolLM2 135M Instruct"
-    return LlamaModel(path, overrides=overrides, state_dir=models_dir(data_dir) / PREFIX_CACHE, title=title)
+    from core.memory.keys import is_encrypted
+
+    state_dir = None if is_encrypted(data_dir) else models_dir(data_dir) / PREFIX_CACHE  # the prompt state quotes memories
+    return LlamaModel(path, overrides=overrides, state_dir=state_dir, title=title)
 
 
 @dataclass(frozen=True)

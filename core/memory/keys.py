@@ -164,6 +164,11 @@ class KeyFile:
             raise DecryptError(f"The memory's key file {path} is damaged; restore a backup.") from None
 
 
+def is_encrypted(data_dir: Path) -> bool:
+    """Does the memory in `data_dir` have a key file (encrypted, or being converted)?"""
+    return (Path(data_dir) / "store" / KEY_FILE).exists()
+
+
 def key_id(data_key: bytes) -> str:
     return hashlib.blake2b(data_key, digest_size=8, person=b"mnemo-key-id").hexdigest()
 
