@@ -256,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
 
         window.hidden_to_tray.connect(hidden)
         window.desktop_notice.connect(lambda text: tray.notify("Mnemo", text))
+        tray.notice_clicked.connect(window.show_review)  # review before forgetting: Memory Health
         tray.show()
 
     upkeep = start_upkeep_when_ready(bridge, data_dir)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
 from .assets import app_icon
 from .backups_dialog import BackupsDialog
@@ -294,10 +294,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, NOTICE_MS)
 
     def _job_notice(self, result) -> None:
-        """After an absence, or when memories of some importance are about to be forgotten."""
+        """After an absence, or when memories of some importance are about to be forgotten: in the
+        status bar, and on the desktop when the user is not looking at this window."""
         if getattr(result, "notice", None):
             self.statusBar().showMessage(result.notice)  # stays until the next notice
-            self.desktop_notice.emit(result.notice)
+            if not self.isActiveWindow():
+                self.desktop_notice.emit(result.notice)
+                QApplication.alert(self)  # the taskbar entry asks for attention too
+
+    def show_review(self) -> None:
+        """The desktop notice was clicked: Memory Health, where what is due for review is listed."""
+        self.activate()
+        self.show_tab(HEALTH_TAB)
+        self.health.lists.setCurrentWidget(self.health.review)
 
     # ------------------------------------------------------------------ bridge state
     def _status(self, text: str) -> None:

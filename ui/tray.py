@@ -18,6 +18,7 @@ class Tray(QObject):
     show_requested = Signal()
     quit_requested = Signal()
     pause_toggled = Signal(bool)
+    notice_clicked = Signal()  # a notification shown by notify() was clicked
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -41,6 +42,7 @@ class Tray(QObject):
         self.icon.setToolTip("Mnemo — your private memory")
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
+        self.icon.messageClicked.connect(self.notice_clicked)
 
     def show(self) -> None:
         self.icon.show()

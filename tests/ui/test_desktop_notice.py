@@ -32,8 +32,9 @@ def plain(job: str = "decay", notice: str | None = None) -> JobResult:
     return JobResult(job, True, 0, 0.01, "checked 1 memory: none moved", notice)
 
 
-def test_a_sweep_that_finds_memories_due_for_review_is_a_desktop_notice(qtbot, make_window, clock):
+def test_a_sweep_that_finds_memories_due_for_review_is_a_desktop_notice(qtbot, make_window, clock, monkeypatch):
     window = make_window(notes=[KEY])
+    monkeypatch.setattr(window, "isActiveWindow", lambda: False)  # the user is in another window
     note = next(m for m in memories_of(window) if m.kind == "note")
     clock.advance(days=note.strength * math.log(10) - 2)  # two days before it is forgotten
     with qtbot.waitSignal(window.desktop_notice, timeout=5000) as notice:
@@ -49,8 +50,23 @@ def test_a_sweep_that_finds_memories_due_for_review_is_a_desktop_notice(qtbot, m
     assert finished[0].notice is None
 
 
-def test_only_results_with_a_notice_reach_the_desktop_even_from_the_schedulers_thread(qtbot, make_window):
+def test_while_the_user_is_in_the_window_the_review_is_said_there_not_on_the_desktop(qtbot, make_window, clock,
+                                                                                     monkeypatch):
+    window = make_window(notes=[KEY])
+    monkeypatch.setattr(window, "isActiveWindow", lambda: True)
+    note = next(m for m in memories_of(window) if m.kind == "note")
+    clock.advance(days=note.strength * math.log(10) - 2)
+    with qtbot.assertNotEmitted(window.desktop_notice, wait=300):
+        finished = []
+        window.bridge.run_job("decay", finished.append)
+        qtbot.waitUntil(lambda: bool(finished), timeout=5000)
+    assert finished[0].notice == REVIEW and window.statusBar().currentMessage() == REVIEW
+
+
+def test_only_results_with_a_notice_reach_the_desktop_even_from_the_schedulers_thread(qtbot, make_window,
+                                                                                      monkeypatch):
     window = make_window()
+    monkeypatch.setattr(window, "isActiveWindow", lambda: False)
     seen = []
     window.desktop_notice.connect(seen.append)
     worker = threading.Thread(target=lambda: (window.bridge.job_finished(plain()),
@@ -69,6 +85,7 @@ class FakeTray(QObject):
     show_requested = Signal()
     quit_requested = Signal()
     pause_toggled = Signal(bool)
+    notice_clicked = Signal()
     made: ClassVar[list] = []
 
     def __init__(self, _parent=None):
@@ -171,12 +188,16 @@ def test_the_desktop_app_shows_a_review_notice_from_its_tray(desktop_app, qtbot)
         qtbot.waitUntil(lambda: bridge.is_ready, timeout=READY_MS)
         tray = FakeTray.made[0]
         assert tray.shown
+        window.isActiveWindow = lambda: False  # Mnemo is in the tray, the user elsewhere
         bridge.job_finished(plain())  # a usual sweep: nothing to tell
         bridge.job_finished(plain(notice=REVIEW))
         qtbot.waitUntil(lambda: bool(tray.notified), timeout=5000)
         qtbot.wait(50)
         assert tray.notified == [("Mnemo", REVIEW)]
         assert window.statusBar().currentMessage() == REVIEW
+        tray.notice_clicked.emit()  # the user clicks the notification: what to review is in front
+        assert window.isVisible() and window.tabs.currentWidget() is window.health
+        assert window.health.lists.currentWidget() is window.health.review
         return 0
 
     code, app = desktop_app(run)
