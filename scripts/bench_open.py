@@ -5,7 +5,8 @@
 Times MemoryStore.open (lock, ledger, tables, every record read and checked against its
 checksum and vector rules, the mirror built) beside, in the same run, a bare LanceDB read of
 the same table into Python records (what opening cost before the checks), and the checksum
-pass alone."""
+pass alone. Then the same store encrypted (core/memory/encryption.py): opening and unlocking it
+with a passphrase (scrypt, then every sealed record opened) against the open in the clear."""
 from __future__ import annotations
 
 import argparse
@@ -26,6 +27,7 @@ from bench_retrieval import WORDS, vectors  # noqa: E402
 
 from core.clock import FixedClock  # noqa: E402
 from core.memory.integrity import CHECKED_FIELDS, record_checksum  # noqa: E402
+from core.memory.keys import Passphrase  # noqa: E402
 from core.memory.records import Kind, Memory, new_id  # noqa: E402
 from core.memory.schema import SCALAR_FIELDS, from_columns  # noqa: E402
 from core.memory.store import MemoryStore  # noqa: E402
@@ -78,12 +80,36 @@ def main() -> int:
             opens.append(time.perf_counter() - started)
             bares.append(bare_read(folder))
         sums = checksums(folder)
+        secret = Passphrase("correct horse battery")
+        store = MemoryStore.open(folder, clock)
+        started = time.perf_counter()
+        store.encrypt(secret)
+        convert_s = time.perf_counter() - started
+        store.close()
+        sealed, plain_again = [], []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            MemoryStore.open(folder, clock, passphrase=lambda: secret).close()
+            sealed.append(time.perf_counter() - started)
+        store = MemoryStore.open(folder, clock, passphrase=lambda: secret)
+        store.decrypt()
+        store.close()
+        for _ in range(args.runs):  # the same store in the clear again, timed in turn with the sealed opens
+            started = time.perf_counter()
+            MemoryStore.open(folder, clock).close()
+            plain_again.append(time.perf_counter() - started)
     open_s, bare_s = statistics.median(opens), statistics.median(bares)
+    sealed_s, plain_s = statistics.median(sealed), statistics.median(plain_again)
     print(f"| {args.n:,} memories | median of {args.runs} |\n|---|---|")
     print(f"| MemoryStore.open (checked) | {open_s:.2f} s |")
     print(f"| bare LanceDB read into records (baseline) | {bare_s:.2f} s |")
     print(f"| of which the checksum pass | {sums:.2f} s |")
     print(f"| ratio | {open_s / bare_s:.2f} |")
+    print(f"\n| encrypted at rest | median of {args.runs} |\n|---|---|")
+    print(f"| turning encryption on (every row sealed, old versions dropped) | {convert_s:.2f} s |")
+    print(f"| open + unlock, encrypted (scrypt, every record opened and checked) | {sealed_s:.2f} s |")
+    print(f"| open in the clear, the same store (baseline) | {plain_s:.2f} s |")
+    print(f"| ratio (target <= 1.5) | {sealed_s / plain_s:.2f} |")
     return 0
 
 

@@ -41,9 +41,8 @@ class RowCipher:
     # ---------------------------------------------------------------- memory rows
     def seal_row(self, row: dict, vector: np.ndarray) -> dict:
         """The row as it is written sealed (`row` as core/memory/schema.to_row makes it)."""
-        fields = json.dumps([row[name] for name in SEALED_FIELDS], ensure_ascii=False).encode("utf-8")
         nonce = os.urandom(NONCE)
-        payload = np.ascontiguousarray(vector, dtype="<f4").tobytes() + fields
+        payload = np.ascontiguousarray(vector, dtype="<f4").tobytes() + _pack([row[name] for name in SEALED_FIELDS])
         sealed = dict(row)
         for name in SEALED_FIELDS:
             sealed[name] = "" if name in ("text", "links") else None
@@ -51,18 +50,41 @@ class RowCipher:
         sealed["sealed"] = nonce + self._aead.encrypt(nonce, payload, _row_aad(row["id"]))
         return sealed
 
-    def unseal_row(self, record_id: str, blob: bytes, dim: int) -> tuple[dict, np.ndarray]:
-        """The sealed fields (by name) and the vector; DecryptError if the message is not whole."""
+    def unseal_rows(self, ids: list[str], blobs: list, dim: int) -> tuple[list[int], dict[str, list], np.ndarray, set[int]]:
+        """Every sealed row of a table opened at once (a store of 100,000 opens in well under a
+        second): the rows opened (not in table order when some were packed as JSON), their
+        sealed fields by name (aligned with those rows), their vectors (one matrix, aligned too)
+        and the rows that could not be opened (changed on disk, or sealed with another key)."""
         from cryptography.exceptions import InvalidTag
 
-        try:
-            payload = self._aead.decrypt(blob[:NONCE], blob[NONCE:], _row_aad(record_id))
-        except (InvalidTag, ValueError):
-            raise DecryptError(DAMAGED) from None
+        decrypt = self._aead.decrypt
         width = dim * 4
-        vector = np.frombuffer(payload[:width], dtype="<f4").astype(np.float32)
-        values = json.loads(payload[width:].decode("utf-8"))
-        return dict(zip(SEALED_FIELDS, values)), vector
+        plain_rows, plain, json_rows, as_json, vectors, json_vectors, bad = [], [], [], [], [], [], set()
+        for i, blob in enumerate(blobs):
+            if blob is None:
+                continue
+            view = memoryview(blob)
+            try:
+                payload = decrypt(view[:NONCE], view[NONCE:], b"mnemo/memory/v1/" + ids[i].encode("utf-8"))
+            except (InvalidTag, ValueError):
+                bad.add(i)
+                continue
+            if payload[width:width + 1] == b"S":
+                plain_rows.append(i)
+                plain.append(payload[width + 1:])
+                vectors.append(payload[:width])
+            else:
+                json_rows.append(i)
+                as_json.append(json.loads(payload[width + 1:].decode("utf-8")))
+                json_vectors.append(payload[:width])
+        parts = b"\x1e".join(plain).decode("utf-8").split("\x1e") if plain else []
+        count = len(SEALED_FIELDS)
+        fields = {name: [None if v == "\x1f" else v for v in parts[k::count]] + [row[k] for row in as_json]
+                  for k, name in enumerate(SEALED_FIELDS)}
+        rows = plain_rows + json_rows
+        matrix = (np.frombuffer(b"".join(vectors + json_vectors), dtype="<f4").reshape(len(rows), dim) if rows
+                  else np.zeros((0, dim), np.float32))
+        return rows, fields, matrix, bad
 
     # ---------------------------------------------------------------- text (history reasons)
     def seal_text(self, text: str | None, row_id: str) -> str | None:
@@ -82,6 +104,14 @@ class RowCipher:
             return self._aead.decrypt(blob[:NONCE], blob[NONCE:], _text_aad(row_id)).decode("utf-8")
         except (InvalidTag, ValueError):
             raise DecryptError("a sealed history entry cannot be decrypted (it was changed on disk)") from None
+
+
+def _pack(values: list) -> bytes:
+    """The sealed fields: "S" and the values between record separators (None as a unit
+    separator), or "J" and JSON when a value holds either separator itself."""
+    if all(v is None or (isinstance(v, str) and "\x1e" not in v and "\x1f" not in v) for v in values):
+        return b"S" + "\x1e".join("\x1f" if v is None else v for v in values).encode("utf-8")
+    return b"J" + json.dumps(values, ensure_ascii=False).encode("utf-8")
 
 
 def is_sealed_text(value) -> bool:

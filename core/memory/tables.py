@@ -174,7 +174,7 @@ class Tables:
     def decode(self, table: pa.Table, require_key: bool = True) -> tuple[dict, np.ndarray, list[bool], set[int]]:
         """The records' columns (SCALAR_FIELDS), their vectors (n x dim), which rows were sealed,
         and the rows whose sealed message could not be opened: each sealed row opened."""
-        from .keys import DecryptError, LockedError
+        from .keys import LockedError
         from .sealing import SEALED_FIELDS
 
         n = table.num_rows
@@ -184,30 +184,28 @@ class Tables:
             chunk = table.column("vector").combine_chunks()
             if chunk.null_count == 0:
                 flat = chunk.flatten().to_numpy(zero_copy_only=False)
-            else:  # sealed rows have no vector in the clear: their slots are read, then overwritten
+            else:  # sealed rows have no vector in the clear: their slots are zeroed, then filled when opened
                 flat = chunk.values.slice(chunk.offset * self.dim, n * self.dim).to_numpy(zero_copy_only=False)
-                flat = np.nan_to_num(flat.astype(np.float32, copy=False))
             vectors[:] = flat.reshape(n, self.dim)
         blobs = table.column("sealed").to_pylist() if "sealed" in table.schema.names else [None] * n
         sealed = [blob is not None for blob in blobs]
         undecryptable: set[int] = set()
         if any(sealed):
+            vectors[np.asarray(sealed)] = 0.0
             if self.cipher is None:
                 if require_key:
                     raise LockedError("The memory is encrypted and locked: unlock it first.")
                 return columns, vectors, sealed, undecryptable
-            ids = columns["id"]
-            for i, blob in enumerate(blobs):
-                if blob is None:
+            rows, values, matrix, undecryptable = self.cipher.unseal_rows(columns["id"], blobs, self.dim)
+            vectors[rows] = matrix
+            in_order = rows == list(range(n))  # every row sealed and opened, in table order
+            for name in SEALED_FIELDS:
+                if in_order:
+                    columns[name] = values[name]
                     continue
-                try:
-                    values, vector = self.cipher.unseal_row(ids[i], blob, self.dim)
-                except DecryptError:
-                    undecryptable.add(i)
-                    continue
-                for name in SEALED_FIELDS:
-                    columns[name][i] = values[name]
-                vectors[i] = vector
+                column = columns[name]
+                for i, value in zip(rows, values[name]):
+                    column[i] = value
         return columns, vectors, sealed, undecryptable
 
     # ---------------------------------------------------------------- meta

@@ -192,3 +192,16 @@ def test_sealed_rows_swapped_on_disk_are_damage_not_served(tmp_path, clock):
     again = MemoryStore.open(tmp_path, clock, passphrase=lambda: SECRET)
     assert again.damage and "changed on disk" in again.damage_message
     again.close()
+
+
+def test_words_holding_the_packing_separators_come_back_whole(tmp_path, clock):
+    store = MemoryStore.open(tmp_path, clock)
+    odd = store.add([_memory("a\x1eb\x1fc with separators", clock, 5, speaker="x\x1fy"),
+                     _memory("plain words", clock, 6)], "user", "typed")
+    store.encrypt(SECRET)
+    store.close()
+    again = MemoryStore.open(tmp_path, clock, passphrase=lambda: SECRET)
+    assert again.get(odd[0].id).text == "a\x1eb\x1fc with separators" and again.get(odd[0].id).speaker == "x\x1fy"
+    assert again.get(odd[1].id).text == "plain words" and again.get(odd[1].id).speaker == ""
+    assert np.allclose(again.vector(odd[0].id), odd[0].vector) and again.check() == []
+    again.close()
