@@ -69,15 +69,17 @@ def quit_on_signals(app) -> None:
     heartbeat.timeout.connect(lambda: None)
 
 
-def build_bridge(data_dir: Path, clock: Clock, model_path: Path | None = None):
+def build_bridge(data_dir: Path, clock: Clock, model_path: Path | None = None, passphrase=None):
     """The bridge the window talks to, wired to the real parts. The heavy imports (numpy,
-    LanceDB, torch, llama.cpp) happen in its workers, never on the GUI thread."""
+    LanceDB, torch, llama.cpp) happen in its workers, never on the GUI thread. `passphrase`:
+    the one typed to unlock an encrypted memory (ask_passphrase)."""
     from ui.workers import MnemoBridge
 
     def factory():
         from .wiring import build_mnemo
 
-        return build_mnemo(data_dir, clock, model_path, wait=OPEN_WAIT)
+        return build_mnemo(data_dir, clock, model_path, wait=OPEN_WAIT,
+                           passphrase=(lambda: passphrase) if passphrase is not None else None)
 
     def switch(mnemo, path: Path) -> Path:  # File ▸ Choose Language Model…
         from .wiring import switch_model
@@ -87,7 +89,27 @@ def build_bridge(data_dir: Path, clock: Clock, model_path: Path | None = None):
     bridge = MnemoBridge(factory, model_switcher=switch, data_ops=_Lazy("app.data_io"), data_dir=data_dir,
                          clock=clock, model_ops=_Lazy("app.model_library"))
     bridge.prefs_ops = _Lazy("app.preferences_io")  # Preferences ▸ Importance, Schedule, Backups
+    bridge.privacy_ops = _Lazy("app.privacy")  # Preferences ▸ Privacy
     return bridge
+
+
+def ask_passphrase(data_dir: Path):
+    """An encrypted memory's passphrase, before it opens: $MNEMO_PASSPHRASE when it is right, else
+    asked in a dialog (None: the user chose Quit). A memory without one: "" (nothing to ask)."""
+    from . import privacy
+
+    if not privacy.needs_passphrase(data_dir):
+        return ""
+    given = os.environ.get("MNEMO_PASSPHRASE")
+    if given:
+        try:
+            return privacy.check_passphrase(data_dir, given)
+        except Exception as exc:  # a wrong one in the environment: ask instead
+            print(f"mnemo-gui: $MNEMO_PASSPHRASE does not unlock the memory ({exc})", file=sys.stderr)
+    from ui.unlock import UnlockDialog
+
+    dialog = UnlockDialog(lambda text: privacy.check_passphrase(data_dir, text), str(data_dir))
+    return dialog.passphrase if dialog.exec() else None
 
 
 class _Lazy:
@@ -153,6 +175,7 @@ class ClientDoor:
         self.bridge = bridge
         self.data_dir = data_dir
         self.server = None
+        self.locked = lambda: False
         bridge.opened.connect(self.start)
 
     def start(self) -> None:
@@ -163,7 +186,8 @@ class ClientDoor:
         try:
             self.server = OwnerServer(self.data_dir, self.bridge.mnemo, on_change=self.bridge.memories_changed.emit,
                                       on_progress=self.bridge.show_outside_progress,
-                                      on_consent=self.bridge.consent_requested.emit).start()
+                                      on_consent=self.bridge.consent_requested.emit,
+                                      locked=lambda: self.locked()).start()
         except OSError as exc:  # commands then say the memory is in use, as before
             print(f"mnemo-gui: other programs cannot use the memory while the app runs ({exc}).", file=sys.stderr)
 
@@ -229,20 +253,34 @@ def main(argv: list[str] | None = None) -> int:
 
     apply_style(app)
 
-    bridge = build_bridge(data_dir, clock, args.model)
+    passphrase = ask_passphrase(data_dir)
+    if passphrase is None:  # Quit, at the unlock dialog
+        instance.release()
+        return 0
+    bridge = build_bridge(data_dir, clock, args.model, passphrase or None)
     has_tray = tray_available()
     settings = QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)
     theme = Theme(app, str(settings.value(THEME_KEY, SYSTEM)))
     theme.apply()
     window = MainWindow(bridge, conversation_id(clock), has_tray=has_tray, settings=settings, theme=theme)
     window.quit_requested.connect(app.quit)
-    instance.message_received.connect(lambda message: on_message(window, message))
+    from ui.privacy_lock import PrivacyLock
+
+    from .privacy import check_passphrase, needs_passphrase
+
+    lock = window.privacy_lock = PrivacyLock(window, lambda text: check_passphrase(data_dir, text),
+                                             enabled=needs_passphrase(data_dir))
+    instance.message_received.connect(lambda message: lock.guarded(lambda: on_message(window, message)))
 
     tray = None
     if has_tray:
         app.setQuitOnLastWindowClosed(False)
         tray = Tray(app)
-        tray.capture_requested.connect(window.open_quick_capture)
+        tray.capture_requested.connect(lambda: lock.guarded(window.open_quick_capture))
+        tray.lock_requested.connect(lock.lock)
+        lock.locked_changed.connect(tray.set_locked)
+        tray.set_lockable(lock.enabled)
+        lock.lockable_changed.connect(tray.set_lockable)
         tray.show_requested.connect(window.activate)
         tray.quit_requested.connect(window.quit)
         tray.pause_toggled.connect(window.set_capture_paused)
@@ -261,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
 
     upkeep = start_upkeep_when_ready(bridge, data_dir)
     owner = serve_clients_when_open(bridge, data_dir)
+    owner.locked = lambda: lock.locked  # other programs are refused while the window is locked
 
     moved: list[tuple[str, str]] = []  # Preferences ▸ Data Folder ▸ Move…: (old, new), once copied and checked
 

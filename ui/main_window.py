@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        memory_menu = bar.addMenu("&Memory")
+        memory_menu = self.memory_menu = bar.addMenu("&Memory")
         memory_menu.addAction(self.capture_action)
         memory_menu.addAction(self.search_action)
         memory_menu.addAction(self.pause_action)

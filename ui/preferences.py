@@ -10,14 +10,16 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QListWidge
 from .prefs_common import in_words  # noqa: F401 - the welcome (ui/onboarding.py) says durations the same way
 from .prefs_data import DataFolderPage
 from .prefs_general import AppearancePage, AppsPage, ForgettingPage, ModelPage, ShortcutsPage, StartupPage
+from .prefs_privacy import PrivacyPage
 from .prefs_upkeep import BackupsPage, ImportancePage, SchedulePage
 
 PAGES = [(page.title, page) for page in (ModelPage, ForgettingPage, ImportancePage, SchedulePage, BackupsPage,
-                                         AppsPage, DataFolderPage, StartupPage, AppearancePage, ShortcutsPage)]
+                                         AppsPage, PrivacyPage, DataFolderPage, StartupPage, AppearancePage,
+                                         ShortcutsPage)]
 TITLES = [title for title, _page in PAGES]
-MODEL, FORGETTING, IMPORTANCE, SCHEDULE, BACKUPS, APPS, DATA, STARTUP, APPEARANCE, SHORTCUTS = (
+MODEL, FORGETTING, IMPORTANCE, SCHEDULE, BACKUPS, APPS, PRIVACY, DATA, STARTUP, APPEARANCE, SHORTCUTS = (
     TITLES.index(t) for t in ("Language Model", "Forgetting", "Importance", "Schedule", "Backups", "Connected Apps",
-                              "Data Folder", "Startup", "Appearance", "Keyboard Shortcuts"))
+                              "Privacy", "Data Folder", "Startup", "Appearance", "Keyboard Shortcuts"))
 
 
 class PreferencesDialog(QDialog):

@@ -19,6 +19,7 @@ class Tray(QObject):
     quit_requested = Signal()
     pause_toggled = Signal(bool)
     notice_clicked = Signal()  # a notification shown by notify() was clicked
+    lock_requested = Signal()
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -35,6 +36,10 @@ class Tray(QObject):
         self.menu.addAction(self.capture_action)
         self.menu.addAction(self.show_action)
         self.menu.addAction(self.pause_action)
+        self.lock_action = QAction("Lock Mnemo", self.menu)
+        self.lock_action.triggered.connect(self.lock_requested)
+        self.lock_action.setVisible(False)
+        self.menu.addAction(self.lock_action)
         self.menu.addSeparator()
         self.menu.addAction(self.quit_action)
 
@@ -53,6 +58,14 @@ class Tray(QObject):
     def set_paused(self, paused: bool) -> None:
         self.pause_action.setChecked(paused)
         self.icon.setToolTip("Mnemo — not remembering chats (paused)" if paused else "Mnemo — your private memory")
+
+    def set_lockable(self, lockable: bool) -> None:
+        """The memory is encrypted with a passphrase: Lock Mnemo is offered."""
+        self.lock_action.setVisible(lockable)
+
+    def set_locked(self, locked: bool) -> None:
+        self.lock_action.setEnabled(not locked)
+        self.icon.setToolTip("Mnemo — locked (your memory is encrypted)" if locked else "Mnemo — your private memory")
 
     def notify(self, title: str, message: str) -> None:
         self.icon.showMessage(title, message, app_icon(), 4000)

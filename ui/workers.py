@@ -1,10 +1,8 @@
 """The Qt bridge to core. Every call into `Mnemo` (opening the store, loading the models,
 asking, searching, capturing, editing, switching the language model) runs on a thread pool;
 its results, streamed tokens and errors come back to the GUI thread through one queued signal.
-The calls for forgetting, summaries, the portrait and upkeep jobs are in
-ui/workers_memory_life.py, those for the memory guard in ui/workers_guard.py, import, export
-and backups in ui/workers_data.py, editing several memories in ui/workers_memories.py, Preferences'
-in ui/workers_prefs.py (mixed in).
+Mixed in: forgetting, summaries, the portrait and upkeep (ui/workers_memory_life.py), the guard (_guard),
+import, export and backups (_data), editing several memories (_memories), Preferences' (_prefs), encryption (_privacy).
 
 Until the store is open, calls are queued and run as soon as it is. While another language
 model loads, questions wait for it (they never run against a half-loaded model)."""
@@ -29,6 +27,7 @@ from .workers_memories import MemoriesCalls
 from .workers_memory_life import MemoryLifeCalls
 from .workers_models import ModelCalls
 from .workers_prefs import PreferenceCalls
+from .workers_privacy import PrivacyCalls
 from .workers_repair import RepairCalls
 
 if TYPE_CHECKING:  # importing core.mnemo pulls in numpy and pyarrow: only in workers
@@ -55,7 +54,7 @@ class AskHandle:
 
 
 class MnemoBridge(ChatCalls, DataCalls, GuardCalls, MemoriesCalls, MemoryLifeCalls, ModelCalls, PreferenceCalls,
-                  RepairCalls, QObject):
+                  PrivacyCalls, RepairCalls, QObject):
     status = Signal(str)  # what Mnemo is doing, for the status bar
     opened = Signal()  # the store is open: browsing, search and capture work
     open_failed = Signal(str)

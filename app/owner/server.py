@@ -21,7 +21,8 @@ PROGRESS = re.compile(r"(Reading|Saving|Embedding|Facts): ([\d,]+/[\d,]+)")  # a
 
 class OwnerServer:
     def __init__(self, data_dir: Path, mnemo, on_change: Callable[[], None] | None = None,
-                 on_progress: Callable[[str], None] | None = None, on_consent: Callable[[str], None] | None = None):
+                 on_progress: Callable[[str], None] | None = None, on_consent: Callable[[str], None] | None = None,
+                 locked: Callable[[], bool] | None = None):
         """`on_change()`: a client's command ran (the memory may have changed); `on_progress(text)`:
         what a client's long command says of its progress ("Reading: 1,200/5,000"), for the app to show too."""
         self.data_dir = Path(data_dir)
@@ -29,6 +30,7 @@ class OwnerServer:
         self.on_change = on_change or (lambda: None)
         self.on_progress = on_progress or (lambda text: None)
         self.on_consent = on_consent or (lambda name: None)  # a program asks to use the memory: ask the user
+        self.locked = locked or (lambda: False)  # the app is locked (an encrypted memory): every command is refused
         self.path = socket_path(self.data_dir)
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
@@ -96,6 +98,10 @@ class OwnerServer:
                     self.on_consent(request["consent"][:80])
                     return
                 if not isinstance(request, dict) or not isinstance(request.get("argv"), list):
+                    return
+                if self.locked():
+                    reply({"err": "mnemo: Mnemo is locked; unlock it in the app first.\n"})
+                    reply({"exit": 1})
                     return
                 tty = request.get("tty") or {}
                 out, err = ToClient(reply, "out", bool(tty.get("stdout"))), ToClient(reply, "err", bool(tty.get("stderr")))

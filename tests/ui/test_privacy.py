@@ -1,0 +1,113 @@
+"""Encryption at rest in the app: Preferences ▸ Privacy encrypts the memory (a real store) and its
+backups with a passphrase, the window locks (Lock Now, or idle) and unlocks only with the right
+passphrase, other programs are refused meanwhile, the unlock dialog at start, and Decrypt…"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+import app.privacy
+from core.memory.keys import KEY_FILE
+from ui.preferences import PRIVACY
+from ui.prefs_privacy import PassphraseDialog
+from ui.privacy_lock import PrivacyLock
+from ui.unlock import UnlockDialog
+
+SECRET = "correct horse battery"
+
+
+def _accept_with(qtbot, monkeypatch, text: str, again: str | None = None) -> None:
+    """The passphrase dialog, answered as a person would: the passphrase typed twice, then OK."""
+    def exec_(dialog):
+        qtbot.keyClicks(dialog.first, text)
+        qtbot.keyClicks(dialog.second, text if again is None else again)
+        dialog._accept()
+        return dialog.result()
+    monkeypatch.setattr(PassphraseDialog, "exec", exec_)
+
+
+def test_encrypt_lock_unlock_and_decrypt_from_preferences(qtbot, make_window, tmp_path, monkeypatch):
+    data = tmp_path / "memory"
+    window = make_window(notes=["Zanzibarra moved to Lisbon"], data_dir=data)
+    window.bridge.privacy_ops = app.privacy
+    lock = window.privacy_lock = PrivacyLock(window, lambda text: app.privacy.check_passphrase(data, text),
+                                             enabled=False)
+    window.open_preferences(PRIVACY)
+    dialog = window.findChild(QDialog, "preferencesDialog")
+    page = dialog.page(PRIVACY)
+    qtbot.waitUntil(lambda: page.encrypt_button.isEnabled(), timeout=5000)
+    assert "not encrypted" in page.status_label.text() and not page.lock_now_button.isEnabled()
+
+    _accept_with(qtbot, monkeypatch, SECRET, again="something else")  # a typo is caught
+    page.start_encrypting()
+    assert not (data / "store" / KEY_FILE).exists()
+    _accept_with(qtbot, monkeypatch, SECRET)
+    page.start_encrypting()
+    qtbot.waitUntil(lambda: page.decrypt_button.isEnabled(), timeout=30_000)
+    assert "encrypted (AES-256)" in page.status_label.text() and (data / "store" / KEY_FILE).exists()
+    assert not any(b"Zanzibarra" in f.read_bytes() for f in data.rglob("*") if f.is_file())
+    assert lock.enabled and page.lock_now_button.isEnabled()
+
+    page.lock_now_button.click()
+    assert lock.locked and lock.screen.isVisible() and not dialog.isVisible()
+    assert not window.menuBar().isEnabled() and not window.centralWidget().isEnabled()
+    opened = []
+    lock.guarded(lambda: opened.append("quick capture"))  # waits for the unlock
+    qtbot.keyClicks(lock.screen.panel.field, "wrong horse battery")
+    lock.screen.panel.unlock_button.click()
+    assert lock.locked and "The passphrase is wrong" in lock.screen.panel.error.text() and opened == []
+    lock.screen.panel.field.clear()
+    qtbot.keyClicks(lock.screen.panel.field, SECRET)
+    lock.screen.panel.unlock_button.click()
+    assert not lock.locked and not lock.screen.isVisible() and opened == ["quick capture"]
+
+    lock.set_minutes(0.001)  # idle for 60 ms: locked again
+    qtbot.waitUntil(lambda: lock.locked, timeout=5000)
+    lock.screen.panel.field.setText(SECRET)
+    lock.screen.panel.attempt()
+    lock.set_minutes(0)
+
+    window.open_preferences(PRIVACY)
+    dialog = [d for d in window.findChildren(QDialog, "preferencesDialog") if d.isVisible()][-1]
+    page = dialog.page(PRIVACY)
+    qtbot.waitUntil(lambda: page.decrypt_button.isEnabled(), timeout=5000)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    page.start_decrypting()
+    qtbot.waitUntil(lambda: page.encrypt_button.isEnabled(), timeout=30_000)
+    assert not list(data.rglob(KEY_FILE)) and not lock.enabled
+    assert "in the clear again" in page.note.text()
+
+
+def test_the_unlock_dialog_keeps_asking_until_the_passphrase_is_right(qtbot, tmp_path):
+    from core.memory.keys import Passphrase, new_data_key, wrap
+
+    (tmp_path / "store").mkdir()
+    wrap(new_data_key(), Passphrase(SECRET)).save(tmp_path / "store")
+    assert app.privacy.needs_passphrase(tmp_path)
+    dialog = UnlockDialog(lambda text: app.privacy.check_passphrase(tmp_path, text), str(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.panel.field, "nope")
+    dialog.panel.unlock_button.click()
+    assert dialog.isVisible() and "at least 8 characters" in dialog.panel.error.text()
+    dialog.panel.field.setText("wrong horse battery")
+    dialog.panel.attempt()
+    assert dialog.isVisible() and "The passphrase is wrong" in dialog.panel.error.text()
+    dialog.panel.field.setText(SECRET)
+    dialog.panel.attempt()
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.passphrase == Passphrase(SECRET)
+
+
+def test_other_programs_are_refused_while_the_app_is_locked(tmp_path):
+    """The app's owner server (a real Unix socket) and a real CLI client."""
+    import io
+
+    from app.owner.client import forward
+    from app.owner.server import OwnerServer
+
+    server = OwnerServer(tmp_path, mnemo=None, locked=lambda: True).start()
+    try:
+        err = io.StringIO()
+        assert forward(["list"], tmp_path, stdout=io.StringIO(), stderr=err) == 1
+        assert "Mnemo is locked; unlock it in the app first" in err.getvalue()
+    finally:
+        server.stop()
