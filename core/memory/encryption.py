@@ -26,7 +26,7 @@ from ..errors import InvalidInputError, StoreError
 from .backup import backup_store, list_backups
 from .integrity import Ledger, record_checksum
 from .keys import KEY_FILE, KeyFile, KeyringKey, Passphrase, new_data_key, secure_keyring, store_keyring_key, unwrap, wrap
-from .sealing import RowCipher, is_sealed_text
+from .sealing import SEALED_META, RowCipher, is_sealed_text
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -191,6 +191,11 @@ def convert_rows(tables, seal: bool, progress: Progress | None = None) -> int:
     changed = len(todo)
     if tables.history is not None:
         changed += _convert_history(tables, seal)
+    for key in SEALED_META:
+        value = tables.meta_value(key)
+        if value is not None:
+            tables.set_meta(key, value)  # sealed, or in the clear, as tables.sealing now says
+            changed += 1
     return changed
 
 

@@ -21,6 +21,7 @@ from .keys import DecryptError, key_id
 
 SEALED_FIELDS = ("text", "speaker", "conversation_id", "guard_reason", "content_hash", "links", "importance_reason",
                  "fact_key", "fact_value")
+SEALED_META = ("portrait_corrections",)  # meta values that quote the memory (core/lifecycle/portrait.py)
 TOKEN = "enc1:"
 NONCE = 12
 DAMAGED = "a sealed record cannot be decrypted (it was changed on disk, or sealed with another key)"

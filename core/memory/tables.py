@@ -211,10 +211,25 @@ class Tables:
     # ---------------------------------------------------------------- meta
     def meta_value(self, key: str, default: str | None = None) -> str | None:
         rows = self.meta.search().where(f"key = '{quote(key)}'").limit(1).to_arrow().to_pylist()
-        return rows[0]["value"] if rows else default
+        if not rows:
+            return default
+        from .sealing import is_sealed_text
+
+        value = rows[0]["value"]
+        if is_sealed_text(value):
+            if self.cipher is None:
+                from .keys import LockedError
+
+                raise LockedError("The memory is encrypted and locked: unlock it first.")
+            return self.cipher.open_text(value, "meta:" + key)
+        return value
 
     def set_meta(self, key: str, value: str) -> None:
-        """Writer thread only."""
+        """Writer thread only. A value that quotes the memory (SEALED_META) is sealed in an encrypted store."""
+        from .sealing import SEALED_META
+
+        if key in SEALED_META and self.write_cipher is not None:
+            value = self.write_cipher.seal_text(value, "meta:" + key)
         self.meta.merge_insert("key").when_matched_update_all().when_not_matched_insert_all().execute(
             pa.Table.from_pylist([{"key": key, "value": value}], schema=META_SCHEMA))
 

@@ -39,6 +39,7 @@ def _filled(path: Path, clock) -> tuple[MemoryStore, list[Memory]]:
                        _memory("I am allergic to quinceberries", clock, 2, fact_key="me|allergic to",
                                fact_value="Vellacourt quinceberries")], "user", "typed about Zanzibarra")
     store.set_guard(saved[0].id, "conflict", "contradicts Marmalune", state="quarantined")
+    store.set_meta("portrait_corrections", '{"added": [["likes", "Vellacourt tea"]], "removed": []}')
     store.backup("manual")  # a backup in the clear, from before
     return store, saved
 
@@ -83,8 +84,11 @@ def test_with_encryption_no_file_holds_a_word_or_a_vector(tmp_path, clock):
     assert got[edited.id].fact_value == "Vellacourt quinceberries"
     assert np.allclose(again.vector(saved[0].id), saved[0].vector)
     assert "was: I am allergic to quinceberries" in [h.reason for h in again.history(edited.id)]
+    assert "Vellacourt tea" in again.meta("portrait_corrections")
+    again.set_meta("portrait_corrections", '{"added": [["likes", "Vellacourt coffee"]], "removed": []}')
     assert again.check() == []
     again.close()
+    assert _leaks(tmp_path, []) == []
 
 
 def test_the_wrong_passphrase_is_refused_and_changes_no_file(tmp_path, clock):
