@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from .prefs_common import in_words
@@ -33,12 +33,19 @@ class WelcomeDialog(QDialog):
                            "stay. Memory Health shows what is fading and asks before anything important goes."),
             ("import", "Used ChatGPT, Claude, Gemini or another assistant before? Bring that history in: File ▸ "
                        "Import… reads their data exports, and WhatsApp or Telegram chats and Obsidian notes too."),
+            ("encrypt", "Share this computer, or back it up somewhere? Encrypt your memory with a passphrase, so that "
+                        "nobody can read it from the disk or a backup (File ▸ Preferences ▸ Privacy)."),
         ]}
         self.import_button = QPushButton("Import History…")
         self.import_button.setEnabled(window.importer.action.isEnabled())
         self.import_button.clicked.connect(self.import_history)
+        self.encrypt_button = QPushButton("Encrypt…")
+        self.encrypt_button.setToolTip("Encrypt your memory on disk (Preferences ▸ Privacy)")
+        self.encrypt_button.setEnabled(getattr(bridge, "can_encrypt", False))
+        self.encrypt_button.clicked.connect(self.encrypt)
         buttons = QDialogButtonBox()
         buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.encrypt_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.start_button = buttons.addButton("Start Using Mnemo", QDialogButtonBox.ButtonRole.AcceptRole)
         self.start_button.setDefault(True)
         buttons.accepted.connect(self.accept)
@@ -82,6 +89,16 @@ class WelcomeDialog(QDialog):
     def import_history(self) -> None:
         self.accept()
         self.window.importer.choose()
+
+    def encrypt(self) -> None:
+        """Preferences ▸ Privacy, with its Encrypt… dialog open."""
+        from .preferences import PRIVACY
+
+        self.accept()
+        dialog = self.window.open_preferences(PRIVACY)
+        page = dialog.page(PRIVACY) if dialog is not None else None
+        if page is not None:
+            QTimer.singleShot(0, page.start_encrypting)
 
 
 def show_once(bridge, window, settings) -> WelcomeDialog | None:

@@ -62,10 +62,13 @@ class Tray(QObject):
     def set_lockable(self, lockable: bool) -> None:
         """The memory is encrypted with a passphrase: Lock Mnemo is offered."""
         self.lock_action.setVisible(lockable)
+        self.set_locked(False)
 
     def set_locked(self, locked: bool) -> None:
         self.lock_action.setEnabled(not locked)
-        self.icon.setToolTip("Mnemo — locked (your memory is encrypted)" if locked else "Mnemo — your private memory")
+        self.icon.setToolTip("Mnemo — locked (your memory is encrypted)" if locked else
+                             "Mnemo — your private memory, encrypted" if self.lock_action.isVisible() else
+                             "Mnemo — your private memory")
 
     def notify(self, title: str, message: str) -> None:
         self.icon.showMessage(title, message, app_icon(), 4000)

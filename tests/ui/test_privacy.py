@@ -111,3 +111,30 @@ def test_other_programs_are_refused_while_the_app_is_locked(tmp_path):
         assert "Mnemo is locked; unlock it in the app first" in err.getvalue()
     finally:
         server.stop()
+
+
+def test_the_welcome_offers_encryption(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window(data_dir=tmp_path / "memory")
+    window.bridge.privacy_ops = app.privacy
+    asked = []
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda dialog: asked.append(dialog.windowTitle()) or 0)
+    welcome = window.open_welcome()
+    assert "Encrypt your memory with a passphrase" in welcome.points["encrypt"].text()
+    assert welcome.encrypt_button.isEnabled()
+    welcome.encrypt_button.click()
+    qtbot.waitUntil(lambda: asked == ["Encrypt Your Memory"], timeout=5000)
+    dialog = [d for d in window.findChildren(QDialog, "preferencesDialog") if d.isVisible()][-1]
+    assert dialog.stack.currentIndex() == PRIVACY and not (tmp_path / "memory" / "store" / KEY_FILE).exists()
+
+
+def test_the_tray_offers_lock_and_shows_the_state(qtbot):
+    from ui.tray import Tray
+
+    tray = Tray()
+    assert not tray.lock_action.isVisible()
+    tray.set_lockable(True)
+    assert tray.lock_action.isVisible() and tray.icon.toolTip().endswith("encrypted")
+    with qtbot.waitSignal(tray.lock_requested):
+        tray.lock_action.trigger()
+    tray.set_locked(True)
+    assert "locked" in tray.icon.toolTip() and not tray.lock_action.isEnabled()
