@@ -138,3 +138,56 @@ def test_the_tray_offers_lock_and_shows_the_state(qtbot):
         tray.lock_action.trigger()
     tray.set_locked(True)
     assert "locked" in tray.icon.toolTip() and not tray.lock_action.isEnabled()
+
+
+def test_the_app_opens_an_encrypted_memory_with_the_passphrase_from_the_environment(tmp_path):
+    """A real `mnemo-gui` process (offscreen) on an encrypted store: no dialog, the memory opens."""
+    import os
+    import subprocess
+    import sys
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from core.clock import FixedClock
+    from core.memory.keys import Passphrase
+    from core.memory.store import MemoryStore
+
+    import io
+
+    import numpy as np
+
+    from app.owner.client import forward
+    from core.memory.records import Kind, Memory, new_id
+
+    clock = FixedClock(datetime(2026, 5, 1, tzinfo=timezone.utc))
+    store = MemoryStore.open(tmp_path / "data", clock)
+    vector = np.zeros(384, np.float32)
+    vector[0] = 1.0
+    store.add([Memory(new_id(), "Zanzibarra moved to Lisbon", Kind.NOTE, "user", clock.now().timestamp(),
+                      vector=vector)], "user", "typed")
+    store.encrypt(Passphrase(SECRET))
+    store.close()
+    root = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen([sys.executable, "-m", "app.gui", "--data-dir", str(tmp_path / "data"),
+                                "--model", str(tmp_path / "missing.gguf")], cwd=root, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True,
+                               env=dict(os.environ, QT_QPA_PLATFORM="offscreen", MNEMO_REPORT_STARTUP="1",
+                                        MNEMO_PASSPHRASE=SECRET, PYTHONPATH=str(root)))
+    try:
+        seen = []
+        while len(seen) < 40:
+            line = process.stderr.readline()
+            if not line:
+                break
+            seen.append(line)
+            if line.startswith("ready after"):
+                break
+        assert any(s.startswith("window shown after") for s in seen), seen
+        assert seen[-1].startswith("ready after"), seen
+        assert not any("could not be opened" in s or "locked" in s for s in seen), seen
+        out = io.StringIO()  # the app has the memory open: a command runs there, on the unlocked memory
+        assert forward(["list"], tmp_path / "data", stdout=out, stderr=io.StringIO()) == 0
+        assert "Zanzibarra moved to Lisbon" in out.getvalue()
+    finally:
+        process.kill()
+        process.wait(timeout=30)
