@@ -50,6 +50,7 @@ class ChatView(QWidget):
 
         self.transcript = QScrollArea()
         self.transcript.setObjectName("transcript")
+        self.transcript.setAccessibleName("Conversation")
         self.transcript.setWidgetResizable(True)
         self.transcript.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
@@ -70,6 +71,7 @@ class ChatView(QWidget):
 
         self.input = SubmitTextEdit(lines=3)
         self.input.setObjectName("chatInput")
+        self.input.setAccessibleName("Your question")
         self.input.setPlaceholderText(PLACEHOLDER)
         self.input.setToolTip("Type a question. Enter sends it; Shift+Enter adds a new line; Esc stops an answer.")
         self.input.submitted.connect(self.send)
@@ -125,7 +127,9 @@ class ChatView(QWidget):
         self.new_shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
         self.new_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.new_shortcut.activated.connect(self.new_conversation)
-        self.setFocusProxy(self.input)
+        for before, after in zip(chain := [self.history.new_button, self.history.list, self.transcript, self.input,
+                                           self.send_button, self.stop_button], chain[1:]):
+            QWidget.setTabOrder(before, after)  # reading order: the conversations, the transcript, the question
         bridge.ready.connect(self._bridge_ready)
         bridge.opened.connect(self._load_history)
         if bridge.is_open:

@@ -132,6 +132,7 @@ class LessonList(QWidget):
         super().__init__(parent)
         self.title = _title("Lessons")
         self.list = memory_list("lessonList")
+        self.list.setAccessibleName("Lessons")
         self.list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.empty = plain_label(LESSONS_EMPTY, "emptyText", selectable=False)

@@ -50,7 +50,7 @@ class GuardView(LazyRefresh, QWidget):
         top = QSplitter(Qt.Orientation.Horizontal)
         top.setChildrenCollapsible(False)
         top.addWidget(self.flagged)
-        top.addWidget(scrolling_column(self.comparison))
+        top.addWidget(scrolling_column(self.comparison, "Why it was held back"))
         top.setStretchFactor(0, 2)
         top.setStretchFactor(1, 3)
         top.setSizes([360, 520])

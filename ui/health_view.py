@@ -124,15 +124,17 @@ class HealthView(LazyRefresh, QWidget):
                                lambda m: self._change("unpin", m, "Unpinned"))
         self.lists = QTabWidget()
         self.lists.setObjectName("healthLists")
+        self.lists.tabBar().setAccessibleName("Which memories")
         for panel, title in zip((self.review, self.fading, self.forgotten, self.pinned), TAB_TITLES):
             self.lists.addTab(panel, title)
+            panel.list.setAccessibleName(title)
             panel.selected.connect(self.show_curve)
         self.lists.currentChanged.connect(self._list_changed)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.lists)
-        self.splitter.addWidget(scrolling_column(self._curve_pane()))
+        self.splitter.addWidget(scrolling_column(self._curve_pane(), "Forgetting curve"))
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([400, 470])

@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.guard = GuardView(bridge)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.tabs.tabBar().setAccessibleName("Views")
         self.tabs.addTab(self.chat, "Chat")
         self.tabs.addTab(self.memories, "Memories")
         self.tabs.addTab(self.summaries, "Summaries")

@@ -129,6 +129,7 @@ class MemoryDetail(QFrame):
         self.text = _value("detailText")
         scroll = QScrollArea()
         scroll.setObjectName("detailScroll")
+        scroll.setAccessibleName("The selected memory")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         holder = QWidget()

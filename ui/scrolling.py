@@ -6,9 +6,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QStyle, QWidget
 
 
-def scrolling_column(content: QWidget) -> QScrollArea:
+def scrolling_column(content: QWidget, name: str = "") -> QScrollArea:
+    """`name`: what the column holds, for screen readers (it takes the keyboard to scroll)."""
     area = QScrollArea()
     area.setObjectName("cardScroll")
+    area.setAccessibleName(name)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -46,6 +46,7 @@ class SummariesView(LazyRefresh, QWidget):
                                                  "Write the summaries of past days that are missing or out of date")
         self.days_button.clicked.connect(lambda: self._run("day_summaries"))
         self.days = memory_list("dayList", title=True, meta=False)
+        self.days.setAccessibleName("Days")
         self.days.currentItemChanged.connect(lambda item, _old: self._day_selected(item))
         self.days_empty = QLabel(NO_DAYS)
         self.days_empty.setObjectName("emptyText")
@@ -57,6 +58,7 @@ class SummariesView(LazyRefresh, QWidget):
 
         self.linked_card = Card("Made from")
         self.linked = MemoryListPanel("linkedList", "Select a day to see the memories it was made from.")
+        self.linked.list.setAccessibleName("The memories the day was made from")
         self.linked.layout().setContentsMargins(0, 0, 0, 0)
         self.linked_card.body.addWidget(self.linked, 1)
 
@@ -81,7 +83,7 @@ class SummariesView(LazyRefresh, QWidget):
         right_layout.addWidget(self.overview)
         right_layout.addWidget(self.portrait)
         right_layout.addStretch(1)
-        right = scrolling_column(right_body)
+        right = scrolling_column(right_body, "Overview and portrait")
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
