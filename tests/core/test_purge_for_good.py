@@ -62,3 +62,50 @@ def test_a_rewritten_backup_still_checks_sound_and_restores(tmp_path, clock):
         assert [m.text for m in copy.store.all(kinds=[Kind.NOTE])] == ["Keep this one."]
     finally:
         copy.close()
+
+
+def test_a_purge_reaches_encrypted_backups_too(tmp_path, clock):
+    """Sealed backups are opened with the store's key: the purged record and its words go from them."""
+    from core.memory.backup import list_backups
+    from core.memory.keys import Passphrase
+
+    data = tmp_path / "data"
+    secret = Passphrase("correct horse battery")
+    mnemo = Mnemo(data, clock, HashEmbedder(), ScriptedModel(), passphrase=lambda: secret)
+    try:
+        gone = mnemo.add_note(SECRET).memory
+        mnemo.add_note("Keep this one.")
+        mnemo.store.encrypt(secret)
+        mnemo.backup("manual")
+        mnemo.delete(gone.id)
+        assert mnemo.purge(gone.id) == []
+    finally:
+        mnemo.close()
+    for backup in list_backups(data):
+        copy = Mnemo(backup.path, clock, HashEmbedder(), ScriptedModel(), passphrase=lambda: secret)
+        try:
+            assert gone.id not in {m.id for m in copy.store.all()}
+            assert "Keep this one." in {m.text for m in copy.store.all()}
+            assert not any(SECRET in (h.reason or "") for h in copy.store.history())
+            assert copy.store.check() == []
+        finally:
+            copy.close()
+
+
+def test_an_archive_imported_into_an_encrypted_memory_is_sealed(tmp_path, clock):
+    from core.memory.keys import Passphrase
+
+    source = Mnemo(tmp_path / "a", clock, HashEmbedder(), ScriptedModel())
+    source.add_note(SECRET)
+    archive = tmp_path / "memory.mnemo"
+    source.export(archive, {})
+    source.close()
+    secret = Passphrase("correct horse battery")
+    target = Mnemo(tmp_path / "b", clock, HashEmbedder(), ScriptedModel(), passphrase=lambda: secret)
+    try:
+        target.store.encrypt(secret)
+        target.import_parsed(target.read_import(archive), archive.name)
+        assert SECRET in {m.text for m in target.store.all()}
+    finally:
+        target.close()
+    assert _files_holding(tmp_path / "b", SECRET) == [] and _files_holding(tmp_path / "b", "7731") == []
