@@ -14,7 +14,8 @@ Scenes (all by default; OUT_DIR defaults to .screenshots/):
 - life: three weeks of notes, a recall, a pin and the upkeep jobs, then summaries.png,
   summaries_edit.png (the portrait in Edit mode), health.png and health_forgotten.png
 - prefs: welcome.png (the first run), preferences_forgetting.png, preferences_shortcuts.png,
-  preferences_appearance.png, guard.png"""
+  preferences_appearance.png, preferences_importance.png, preferences_schedule.png,
+  preferences_backups.png, preferences_data.png, guard.png"""
 from __future__ import annotations
 
 import os
@@ -180,16 +181,19 @@ SIZE = [1366, 850]
 
 def prefs_scene(app, out: Path, tmp: Path) -> None:
     from ui.onboarding import WelcomeDialog
-    from ui.preferences import APPEARANCE, FORGETTING, SHORTCUTS
+    from app import data_io, preferences_io
+    from ui.preferences import APPEARANCE, BACKUPS, DATA, FORGETTING, IMPORTANCE, SCHEDULE, SHORTCUTS
 
-    window = window_for(app, tmp / "e", Replies())
+    window = window_for(app, tmp / "e", Replies(), data_ops=data_io)
+    window.bridge.prefs_ops = preferences_io
     pump(app, lambda: window.bridge.is_ready)
     welcome = WelcomeDialog(window.bridge, window)
     welcome.show()
     pump(app, seconds=0.5)
     welcome.grab().save(str(out / "welcome.png"))
     welcome.reject()
-    for page, name in ((FORGETTING, "forgetting"), (SHORTCUTS, "shortcuts"), (APPEARANCE, "appearance")):
+    for page, name in ((FORGETTING, "forgetting"), (SHORTCUTS, "shortcuts"), (APPEARANCE, "appearance"),
+                       (IMPORTANCE, "importance"), (SCHEDULE, "schedule"), (BACKUPS, "backups"), (DATA, "data")):
         dialog = window.open_preferences(page)
         pump(app, seconds=0.5)
         dialog.grab().save(str(out / f"preferences_{name}.png"))
