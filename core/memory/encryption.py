@@ -81,9 +81,13 @@ class StoreEncryption:
     def encrypt(self, secret: Passphrase | KeyringKey | None, progress: Progress | None = None) -> EncryptionStatus:
         """Turn encryption on: `secret` a Passphrase, or None for a key kept in the OS keyring."""
         self._refuse_if_damaged()
+        if self._keys is not None and self._keys.state == "turning-on":  # cut short (a full disk): finish it
+            self._convert(True, progress)
+            return self.encryption()
         if self._keys is not None:
             raise InvalidInputError("The memory is already encrypted (`mnemo encryption passphrase` changes how it is "
-                                    "unlocked).")
+                                    "unlocked)." if self._keys.state == "on" else "The memory is being decrypted; "
+                                    "run `mnemo encryption off` again to finish, then turn it on.")
         if secret is None:
             secure_keyring()  # NoKeyringError before anything is written: never a silent fall back
         data_key = new_data_key()
@@ -104,10 +108,9 @@ class StoreEncryption:
     def decrypt(self, progress: Progress | None = None) -> EncryptionStatus:
         """Turn encryption off: the store (and its backups) back in the clear."""
         self._refuse_if_damaged()
-        if self._keys is None or self._keys.state == "turning-off":
-            if self._keys is None:
-                raise InvalidInputError("The memory is not encrypted.")
-        else:
+        if self._keys is None:
+            raise InvalidInputError("The memory is not encrypted.")
+        if self._keys.state != "turning-off":  # (else a conversion cut short: finish it)
             def start() -> None:
                 self.last_backup = backup_store(self.data_dir, "before-decryption", self.clock.now())
                 self._keys.state = "turning-off"

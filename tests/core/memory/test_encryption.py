@@ -209,3 +209,29 @@ def test_words_holding_the_packing_separators_come_back_whole(tmp_path, clock):
     assert again.get(odd[1].id).text == "plain words" and again.get(odd[1].id).speaker == ""
     assert np.allclose(again.vector(odd[0].id), odd[0].vector) and again.check() == []
     again.close()
+
+
+def test_a_conversion_that_fails_half_way_changes_nothing_and_can_be_finished(tmp_path, clock, monkeypatch):
+    import errno
+
+    from core.errors import StoreError
+    from core.memory import encryption
+
+    store, saved = _filled(tmp_path, clock)
+    real = encryption.convert_rows
+
+    def full_disk(tables, seal, progress=None):
+        real(tables, seal, progress)  # the rows are rewritten, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(encryption, "convert_rows", full_disk)
+    with pytest.raises(StoreError, match="disk is full|No space left"):
+        store.encrypt(SECRET)
+    assert store.encryption().state == "turning-on"
+    assert {m.id: m.text for m in store.all()} == {m.id: m.text for m in saved}
+    monkeypatch.setattr(encryption, "convert_rows", real)
+    assert store.encrypt(SECRET).state == "on"
+    store.close()
+    assert _leaks(tmp_path, [m.vector for m in saved]) == []
+    again = MemoryStore.open(tmp_path, clock, passphrase=lambda: SECRET)
+    assert len(again) == 2 and again.check() == []
+    again.close()
