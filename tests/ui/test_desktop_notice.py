@@ -86,6 +86,7 @@ class FakeTray(QObject):
     quit_requested = Signal()
     pause_toggled = Signal(bool)
     notice_clicked = Signal()
+    lock_requested = Signal()
     made: ClassVar[list] = []
 
     def __init__(self, _parent=None):
@@ -105,6 +106,12 @@ class FakeTray(QObject):
 
     def set_paused(self, paused: bool) -> None:
         self.paused = paused
+
+    def set_lockable(self, lockable: bool) -> None:
+        self.lockable = lockable
+
+    def set_locked(self, locked: bool) -> None:
+        self.locked = locked
 
 
 class FakeSignal:
