@@ -58,3 +58,13 @@ def test_the_window_shows_before_the_models_load_and_reports_it(tmp_path):
     finally:
         process.kill()
         process.wait(timeout=30)
+
+
+def test_after_a_move_mnemo_restarts_as_it_was_started_but_in_the_new_folder(tmp_path):
+    import sys
+
+    from app.gui import restart_command
+
+    command = restart_command(["--data-dir", "/old", "--now", "2026-05-01T09:00", "--background"], tmp_path / "new")
+    assert command == [sys.executable, "-m", "app.gui", "--now", "2026-05-01T09:00", "--data-dir", str(tmp_path / "new")]
+    assert restart_command(["--data-dir=/old", "--quick-capture"], tmp_path)[-2:] == ["--data-dir", str(tmp_path)]
