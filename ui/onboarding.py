@@ -55,6 +55,8 @@ class WelcomeDialog(QDialog):
             layout.addWidget(point)
         layout.addWidget(buttons)
         self.bridge.call(lambda mnemo: mnemo.keeping(), self._show_keeping, lambda exc: None)
+        if getattr(bridge, "can_encrypt", False):
+            bridge.encryption_status(self._show_encryption, lambda exc: None)
 
     @staticmethod
     def _point(text: str) -> QLabel:
@@ -85,6 +87,12 @@ class WelcomeDialog(QDialog):
             f"Like your own memory, details fade when they are not used: a note you save is kept {in_words(note)}, "
             f"something said in the chat {in_words(chat)}, each time longer when it is used, while the facts and "
             "the gist stay. Memory Health shows what is fading and asks before anything important goes.")
+
+    def _show_encryption(self, status) -> None:
+        if status.on:
+            self.points["encrypt"].setText("Your memory is encrypted on disk: nobody can read it from the disk or a "
+                                           "backup without your key (File ▸ Preferences ▸ Privacy).")
+            self.encrypt_button.hide()
 
     def import_history(self) -> None:
         self.accept()

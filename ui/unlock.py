@@ -44,6 +44,8 @@ class UnlockPanel(QWidget):
         self.error.setObjectName("errorText")
         self.error.setWordWrap(True)
         self.error.setAccessibleName("Why the memory stayed locked")
+        for text in (self.intro, self.error):  # room for two lines: a wrapped label is not given it by every layout
+            text.setMinimumHeight(2 * text.fontMetrics().lineSpacing() + 4)
         line = QHBoxLayout()
         line.addWidget(self.field, 1)
         line.addWidget(self.unlock_button)
@@ -108,7 +110,7 @@ class LockScreen(QWidget):
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.panel = UnlockPanel(check, "Your memory is encrypted and locked. Type your passphrase to go on; "
                                  "other programs cannot use it meanwhile.")
-        self.panel.setMaximumWidth(460)
+        self.panel.setFixedWidth(520)
         self.panel.unlocked.connect(lambda _passphrase: self.unlocked.emit())
         layout = QVBoxLayout(self)
         layout.addStretch(1)

@@ -191,3 +191,13 @@ def test_the_app_opens_an_encrypted_memory_with_the_passphrase_from_the_environm
     finally:
         process.kill()
         process.wait(timeout=30)
+
+
+def test_the_welcome_says_so_when_the_memory_is_already_encrypted(qtbot, make_window, tmp_path):
+    from core.memory.keys import Passphrase
+
+    window = make_window(data_dir=tmp_path / "memory", setup=lambda mnemo: mnemo.store.encrypt(Passphrase(SECRET)))
+    window.bridge.privacy_ops = app.privacy
+    welcome = window.open_welcome()
+    qtbot.waitUntil(lambda: "is encrypted on disk" in welcome.points["encrypt"].text(), timeout=5000)
+    assert welcome.encrypt_button.isHidden()
