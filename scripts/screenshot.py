@@ -205,6 +205,40 @@ def prefs_scene(app, out: Path, tmp: Path) -> None:
     window.close()
 
 
+def privacy_scene(app, out: Path, tmp: Path) -> None:
+    """Preferences ▸ Privacy of an encrypted memory, the window locked, the unlock dialog at start."""
+    from app import data_io, privacy
+    from core.memory.keys import Passphrase
+    from ui.preferences import PRIVACY
+    from ui.privacy_lock import PrivacyLock
+    from ui.unlock import UnlockDialog
+
+    secret = "correct horse battery"
+    window = window_for(app, tmp / "p", Replies(), data_ops=data_io,
+                        setup=lambda mnemo, clock: mnemo.store.encrypt(Passphrase(secret)))
+    window.bridge.privacy_ops = privacy
+    check = lambda text: privacy.check_passphrase(tmp / "p", text)  # noqa: E731
+    window.privacy_lock = PrivacyLock(window, check, enabled=True)
+    pump(app, lambda: window.bridge.is_ready)
+    dialog = window.open_preferences(PRIVACY)
+    pump(app, lambda: dialog.page(PRIVACY).decrypt_button.isEnabled())
+    dialog.grab().save(str(out / "preferences_privacy.png"))
+    dialog.reject()
+    window.privacy_lock.lock()
+    window.privacy_lock.screen.panel.field.setText("not the passphrase")
+    window.privacy_lock.screen.panel.attempt()
+    pump(app, seconds=0.3)
+    window.grab().save(str(out / "locked.png"))
+    window.privacy_lock.unlock()
+    unlock = UnlockDialog(check, str(tmp / "p"))
+    unlock.show()
+    pump(app, seconds=0.3)
+    unlock.grab().save(str(out / "unlock_dialog.png"))
+    unlock.reject()
+    window.bridge.shutdown()
+    window.close()
+
+
 def main(out: Path, scenes: set[str], theme: str = "light") -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
@@ -224,6 +258,8 @@ def main(out: Path, scenes: set[str], theme: str = "light") -> None:
         data_scene(app, out, tmp)
     if "prefs" in scenes:
         prefs_scene(app, out, tmp)
+    if "privacy" in scenes:
+        privacy_scene(app, out, tmp)
     print(f"screenshots in {out}")
 
 
@@ -342,6 +378,6 @@ if __name__ == "__main__":
                 subprocess.run([sys.executable, __file__, str(base / f"{size}-{theme}"), "--size", size,
                                 "--theme", theme], check=True)
         sys.exit(0)
-    only = set(option(args, "--only", "chat,model,life,data,prefs").split(","))
+    only = set(option(args, "--only", "chat,model,life,data,prefs,privacy").split(","))
     SIZE[:] = [int(v) for v in option(args, "--size", "1366x850").split("x")]
     main(Path(args[0]) if args else ROOT / ".screenshots", only, option(args, "--theme", "light"))
