@@ -190,6 +190,20 @@ class ScheduledBackups:
         return 1, f"backed up to {path.name}" + (f"; {len(removed)} older removed" if removed else "")
 
 
+def settle(tables, db_dir: Path) -> None:
+    """A backup's tables after they were rewritten: their old versions dropped (with whatever
+    they held), and its ledger recording them as they now are."""
+    from .integrity import Ledger
+
+    for table in tables.all():
+        if table is not None:
+            tables.compact(table)
+    ledger = Ledger(db_dir)
+    if ledger.exists():
+        ledger.load()
+    ledger.commit(tables.states())  # (a backup from before ledgers gets one: its tables are as recorded now)
+
+
 def purge_from_backups(data_dir: Path, memory_ids: list[str], quotes: list[str], dim: int = 384,
                        cipher=None) -> list[str]:
     """Forgetting for good reaches the backups: in each one, the purged records go, and so do
@@ -198,7 +212,6 @@ def purge_from_backups(data_dir: Path, memory_ids: list[str], quotes: list[str],
     versions that held them are dropped. `cipher`: the store's, to read sealed backups with.
     Returns the backups that could not be rewritten."""
     from .history import HistoryLog, scrub
-    from .integrity import Ledger
     from .keys import KEY_FILE
     from .tables import Tables, id_filter
 
@@ -220,13 +233,7 @@ def purge_from_backups(data_dir: Path, memory_ids: list[str], quotes: list[str],
                 tables.memories.delete(id_filter(doomed))
             if tables.history is not None:
                 scrub(HistoryLog(tables.history, tables), memory_ids, quotes)
-            for table in (tables.memories, tables.history, tables.meta):
-                if table is not None:
-                    tables.compact(table)
-            ledger = Ledger(db_dir)
-            if ledger.exists():
-                ledger.load()
-                ledger.commit(tables.states())
+            settle(tables, db_dir)
         except Exception:  # a damaged backup stays as it is (and is reported)
             failed.append(backup.name)
     return failed

@@ -23,9 +23,10 @@ from typing import Callable
 import pyarrow as pa
 
 from ..errors import InvalidInputError, StoreError
-from .backup import backup_store, list_backups
-from .integrity import Ledger, record_checksum
+from .backup import backup_store, list_backups, settle
+from .integrity import record_checksum
 from .keys import KEY_FILE, KeyFile, KeyringKey, Passphrase, new_data_key, secure_keyring, store_keyring_key, unwrap, wrap
+from .schema import SCHEMA_VERSION
 from .sealing import SEALED_META, RowCipher, is_sealed_text
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ class StoreEncryption:
         for backup in list_backups(self.data_dir):
             if progress is not None:
                 progress("backups", 0, 1)
-            convert_backup(backup.path / "store", self._tables, seal, self._keys)
+            convert_backup(backup.path / "store", self._tables, seal, self._keys, self.clock.now().timestamp())
 
         def finish() -> None:
             if seal:
@@ -218,7 +219,7 @@ def _convert_history(tables, seal: bool) -> int:
     return len(rows)
 
 
-def convert_backup(db_dir: Path, live, seal: bool, keys: KeyFile | None) -> None:
+def convert_backup(db_dir: Path, live, seal: bool, keys: KeyFile | None, now: float) -> None:
     """Convert one backup's store like the live one (`live`: its Tables, holding the cipher),
     then drop its old versions and record it in its ledger. A backup sealed with another key,
     or one that cannot be read, is left as it is (and logged)."""
@@ -234,19 +235,11 @@ def convert_backup(db_dir: Path, live, seal: bool, keys: KeyFile | None) -> None
         tables.open(has_ledger=(db_dir / "integrity.json").exists(), create=False)
         if tables.memories is None:
             return
-        if "sealed" not in tables.memories.schema.names:  # a backup taken before schema v4
-            from .schema import V4_FIELDS
-
-            tables.memories.add_columns(V4_FIELDS)
+        if tables.schema_version < SCHEMA_VERSION:  # taken before an upgrade: brought up to date first, as a
+            tables.migrate(tables.schema_version, now)  # restore would (an old migration cannot read sealed rows)
         tables.cipher, tables.sealing = cipher, seal
         convert_rows(tables, seal)
-        for table in tables.all():
-            if table is not None:
-                tables.compact(table)
-        ledger = Ledger(db_dir)
-        if ledger.exists():
-            ledger.load()
-            ledger.commit(tables.states())
+        settle(tables, db_dir)
     except (StoreError, OSError, ValueError, RuntimeError) as exc:
         log.warning("could not convert the backup %s: %s", db_dir.parent.name, exc)
         raise StoreError(f"The backup {db_dir.parent.name} could not be converted ({exc}); run the command again "

@@ -94,12 +94,7 @@ class StoreOpening:
     def _migrate(self, version: int) -> None:
         """Upgrade an older store in place, after copying it to backups/. A migration cut short
         is rolled back on the next open (the ledger is pending meanwhile) and run again."""
-        from .decay import DecayPolicy
-
         self.last_backup = backup_store(self.data_dir, f"before-schema-v{SCHEMA_VERSION}", self.clock.now())
-        policy = DecayPolicy()
-        ratio = policy.max_strength_days / policy.min_strength_days
-        strength_sql = f"{policy.min_strength_days} * power({ratio}, importance)"  # DecayPolicy.initial_strength
         self._ledger.begin(self._tables.versions())
-        self._tables.migrate(version, strength_sql, self.clock.now().timestamp())
+        self._tables.migrate(version, self.clock.now().timestamp())
         self._ledger.commit(self._tables.states())

@@ -131,8 +131,13 @@ class Tables:
             if want is not None and table.version != want:
                 table.restore(want)
 
-    def migrate(self, version: int, strength_sql: str, now: float) -> None:
+    def migrate(self, version: int, now: float) -> None:
         """Upgrade an older store in place (the caller has backed it up)."""
+        from .decay import DecayPolicy
+
+        policy = DecayPolicy()
+        ratio = policy.max_strength_days / policy.min_strength_days
+        strength_sql = f"{policy.min_strength_days} * power({ratio}, importance)"  # DecayPolicy.initial_strength
         migrate(self.memories, version, strength_sql, now)
         self.meta.update(where="key = 'schema_version'", values={"value": str(SCHEMA_VERSION)})
         self.schema_version = SCHEMA_VERSION

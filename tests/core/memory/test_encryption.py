@@ -235,3 +235,21 @@ def test_a_conversion_that_fails_half_way_changes_nothing_and_can_be_finished(tm
     again = MemoryStore.open(tmp_path, clock, passphrase=lambda: SECRET)
     assert len(again) == 2 and again.check() == []
     again.close()
+
+
+def test_a_backup_from_before_an_upgrade_is_encrypted_and_still_restores(tmp_path, clock):
+    """The backup a migration took holds the old schema: it is brought up to date, then sealed."""
+    from tests.core.memory.test_store import _memory as old_memory
+    from tests.core.memory.test_store import _write_v1_store
+
+    old = [old_memory("Zanzibarra kept bees in Vellacourt", clock, importance=0.5, strength=1.0)]
+    _write_v1_store(tmp_path, old)
+    store = MemoryStore.open(tmp_path, clock)  # migrated, after a backup of the v1 store
+    assert {b.label for b in list_backups(tmp_path)} == {"before-schema-v4"}
+    store.encrypt(SECRET)
+    store.close()
+    assert _leaks(tmp_path, [m.vector for m in old]) == []
+    restore_store(tmp_path, next(b for b in list_backups(tmp_path) if b.label == "before-schema-v4"), clock.now())
+    back = MemoryStore.open(tmp_path, clock, passphrase=lambda: SECRET)
+    assert back.get(old[0].id).text == "Zanzibarra kept bees in Vellacourt" and back.check() == []
+    back.close()
