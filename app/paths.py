@@ -77,7 +77,7 @@ def default_model_path() -> Path:
 
 
 MNEMO_ENTRIES = {"store", "settings.json", "backups", "store.lock", "models", "restore-on-start.txt", "owner.sock",
-                 "clients.json"}
+                 "clients.json", "window.ini"}
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -104,6 +104,11 @@ def ensure_private_dir(path: Path) -> Path:
     mine = not hasattr(os, "getuid") or path.stat().st_uid == os.getuid()
     others = {n for n in names - MNEMO_ENTRIES if not n.startswith(".")}  # (Mnemo's temporary files are hidden)
     if mine and names and (not others or "store" in names):
+        if "store" not in names:  # only Mnemo's own files so far (the window's settings, say): private now
+            try:
+                path.chmod(0o700)
+            except OSError:
+                pass
         return path  # Mnemo's (a folder with other files in it needs its store to count as one)
     if not names and mine:
         try:

@@ -44,7 +44,7 @@ class PrivacyLock(QObject):
         if menu is not None:
             menu.addSeparator()
             menu.addAction(self.action)
-        self.set_minutes(self.minutes())
+        self._arm()
         QApplication.instance().installEventFilter(self)
 
     def minutes(self) -> float:
@@ -59,6 +59,11 @@ class PrivacyLock(QObject):
         settings = getattr(self.window, "settings", None)
         if settings is not None:
             settings.setValue(LOCK_AFTER_KEY, minutes)
+        self._arm()
+
+    def _arm(self) -> None:
+        """The idle timer, as the chosen minutes say (nothing is written)."""
+        minutes = self.minutes()
         self.timer.stop()
         if self.enabled and minutes > 0 and not self.locked:
             self.timer.start(int(minutes * 60_000))
@@ -70,7 +75,7 @@ class PrivacyLock(QObject):
         self.lockable_changed.emit(enabled)
         if not enabled and self.locked:
             self.unlock()
-        self.set_minutes(self.minutes())
+        self._arm()
 
     def lock(self) -> None:
         if not self.enabled or self.locked:
@@ -92,7 +97,7 @@ class PrivacyLock(QObject):
         self.screen.hide()
         self.window.centralWidget().setEnabled(True)
         self.window.menuBar().setEnabled(True)
-        self.set_minutes(self.minutes())
+        self._arm()
         self.locked_changed.emit(False)
         waiting, self._waiting = self._waiting, []
         for then in waiting:

@@ -127,3 +127,14 @@ def test_single_adds_from_the_command_line_do_not_pile_up_versions(tmp_path, cap
     code, out, _ = run(capsys, "--data-dir", str(d), "check", "--json")
     report = json.loads(out)
     assert code == 0 and report["sound"] is True and report["memories"] >= 12
+
+
+def test_a_folder_holding_only_the_windows_settings_is_mnemos_and_made_private(tmp_path, capsys):
+    """The app writes window.ini (its window's size, the welcome seen) as it starts, before the
+    memory opens: that folder is Mnemo's, not someone else's."""
+    folder = tmp_path / "memory"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    (folder / "window.ini").write_text("[onboarding]\ndone=1\n")
+    assert run(capsys, "--data-dir", str(folder), "list")[0] == 0
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and (folder / "store").is_dir()
