@@ -29,6 +29,7 @@ class PrivacyLock(QObject):
         self.window = window
         self.enabled = enabled
         self.locked = False
+        self._minutes = 0.0  # (where the window keeps no settings)
         self._waiting: list[Callable[[], None]] = []
         self.screen = LockScreen(check, window)
         self.screen.unlocked.connect(self.unlock)
@@ -50,7 +51,7 @@ class PrivacyLock(QObject):
     def minutes(self) -> float:
         settings = getattr(self.window, "settings", None)
         try:
-            return float(settings.value(LOCK_AFTER_KEY, 0)) if settings is not None else 0
+            return float(settings.value(LOCK_AFTER_KEY, 0)) if settings is not None else self._minutes
         except (TypeError, ValueError):
             return 0
 
@@ -59,6 +60,7 @@ class PrivacyLock(QObject):
         settings = getattr(self.window, "settings", None)
         if settings is not None:
             settings.setValue(LOCK_AFTER_KEY, minutes)
+        self._minutes = minutes
         self._arm()
 
     def _arm(self) -> None:
