@@ -271,6 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     lock = window.privacy_lock = PrivacyLock(window, lambda text: check_passphrase(data_dir, text),
                                              enabled=needs_passphrase(data_dir))
     instance.message_received.connect(lambda message: lock.guarded(lambda: on_message(window, message)))
+    from ui.global_shortcut import GlobalShortcut  # Quick Capture from anywhere, through the desktop's portal
+
+    shortcut = window.global_shortcut = GlobalShortcut(app)
+    shortcut.activated.connect(lambda: lock.guarded(window.open_quick_capture))
+    if app.platformName() not in ("offscreen", "minimal"):  # no desktop to bind keys on (tests, CI)
+        shortcut.start()
 
     tray = None
     if has_tray:
@@ -316,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         window.hide()
         if tray is not None:
             tray.hide()
+        shortcut.stop()
         owner.stop()
         upkeep.stop()
         bridge.shutdown()

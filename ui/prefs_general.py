@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QTreeWidget, QT
 
 from . import autostart
 from .connected_apps import ConnectedAppsPanel
+from .desktop_shortcut_panel import DesktopShortcutPanel
 from .display import error_text
 from .prefs_common import Page, in_words, label, row
 from .theme import CHOICES as THEMES
@@ -19,9 +20,10 @@ CHAT_KEYS = [("Send the message", "Enter"), ("A new line in the message", "Shift
              ("Stop the answer being written", "Esc"), ("Start a new conversation", "Ctrl+N"),
              ("Memories: edit the selected memory", "F2"), ("Memories: delete the selected", "Del"),
              ("Memories: select all", "Ctrl+A"), ("Memories: undo the last delete, pin or edit", "Ctrl+Z"),
-             ("Move between controls (backwards with Shift)", "Tab"),
-             ("Quick Capture from anywhere: bind this command to a key in your desktop's keyboard settings",
-              "mnemo-gui --quick-capture")]
+             ("Move between controls (backwards with Shift)", "Tab")]
+DESKTOP_KEY = ("Quick Capture from anywhere: bind this command to a key in your desktop's keyboard settings",
+               "mnemo-gui --quick-capture")  # or, registered with the desktop, its keys (ui/global_shortcut.py)
+CHAT_KEYS.append(DESKTOP_KEY)
 PACES = [("A quarter as long", 0.25), ("Half as long", 0.5), ("As designed", 1.0), ("Twice as long", 2.0),
          ("Four times as long", 4.0)]
 
@@ -188,10 +190,14 @@ class ShortcutsPage(Page):
         self.shortcuts.setHeaderLabels(["Action", "Keys"])
         self.shortcuts.setRootIsDecorated(False)
         self.shortcuts.setAccessibleName("Keyboard shortcuts")
+        desktop = getattr(self.window, "global_shortcut", None)  # app/gui.py: registered with the desktop?
         for what, keys in shortcuts(self.window):
+            if desktop is not None and desktop.registered and keys == DESKTOP_KEY[1]:
+                what, keys = "Quick Capture from anywhere (registered with your desktop)", desktop.trigger
             QTreeWidgetItem(self.shortcuts, [what, keys])
         self.shortcuts.resizeColumnToContents(0)
-        self.add(self.shortcuts, grow=self.shortcuts)
+        self.desktop = DesktopShortcutPanel(desktop, getattr(self.bridge, "data_dir", None))
+        self.add(self.desktop, self.shortcuts, grow=self.shortcuts)
 
 
 def shortcuts(window) -> list[tuple[str, str]]:
