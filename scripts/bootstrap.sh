@@ -61,11 +61,12 @@ QT_PKGS="libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fo
 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 \
 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libwayland-client0 libwayland-cursor0 \
 libwayland-egl1"
-qt_ok() {  # $1: the platform to try ("offscreen", or "" for the one this desktop uses)
+qt_ok() {  # $1: the platform to try ("offscreen"), or "" for the one `make run` will use: QT_QPA_PLATFORM
+           # as set (wayland, xcb, "wayland;xcb"), else Qt's own choice (wayland when WAYLAND_DISPLAY is set)
   if [ -n "$1" ]; then
     QT_QPA_PLATFORM="$1" "$VENV/bin/python" scripts/check_qt.py >/dev/null 2>&1
   else
-    env -u QT_QPA_PLATFORM "$VENV/bin/python" scripts/check_qt.py >/dev/null 2>&1
+    "$VENV/bin/python" scripts/check_qt.py >/dev/null 2>&1
   fi
 }
 install_qt_libraries() {
@@ -89,9 +90,10 @@ if { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; } && [ "${QT_QPA_PL
     && ! qt_ok ""; then  # a desktop: the window must open on it, not only offscreen
   install_qt_libraries
   if ! qt_ok ""; then
-    echo "bootstrap: Qt cannot open a window on this desktop (DISPLAY=${DISPLAY:-} WAYLAND_DISPLAY=${WAYLAND_DISPLAY:-})." >&2
+    echo "bootstrap: Qt cannot open a window on this desktop (DISPLAY=${DISPLAY:-} WAYLAND_DISPLAY=${WAYLAND_DISPLAY:-}" \
+         "QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-(unset: Qt picks)})." >&2
     echo "bootstrap: what Qt says:" >&2
-    env -u QT_QPA_PLATFORM "$VENV/bin/python" scripts/check_qt.py 2>&1 | tail -n 5 >&2 || true
+    "$VENV/bin/python" scripts/check_qt.py 2>&1 | tail -n 5 >&2 || true
     echo "bootstrap: install these packages (Debian/Ubuntu names) and run make run again: $QT_PKGS" >&2
     exit 1
   fi

@@ -21,8 +21,7 @@ CHAT_KEYS = [("Send the message", "Enter"), ("A new line in the message", "Shift
              ("Memories: edit the selected memory", "F2"), ("Memories: delete the selected", "Del"),
              ("Memories: select all", "Ctrl+A"), ("Memories: undo the last delete, pin or edit", "Ctrl+Z"),
              ("Move between controls (backwards with Shift)", "Tab")]
-DESKTOP_KEY = ("Quick Capture from anywhere: bind this command to a key in your desktop's keyboard settings",
-               "mnemo-gui --quick-capture")  # or, registered with the desktop, its keys (ui/global_shortcut.py)
+DESKTOP_KEY = ("Quick Capture from anywhere (a shortcut in your desktop's settings)", "mnemo-gui --quick-capture")  # or, registered with the desktop, its keys (ui/global_shortcut.py)
 CHAT_KEYS.append(DESKTOP_KEY)
 PACES = [("A quarter as long", 0.25), ("Half as long", 0.5), ("As designed", 1.0), ("Twice as long", 2.0),
          ("Four times as long", 4.0)]
