@@ -55,10 +55,7 @@ def command(data_dir=None) -> str:
 
 
 def _entries() -> list[str]:
-    text = _gsettings("get", SCHEMA, LIST_KEY)
-    if text.startswith("@as "):
-        text = text[4:]
-    return list(ast.literal_eval(text))
+    return list(ast.literal_eval(_gsettings("get", SCHEMA, LIST_KEY).removeprefix("@as ")))
 
 
 def added() -> bool:

@@ -18,12 +18,13 @@ from ui.global_shortcut import REGISTERED, UNAVAILABLE, GlobalShortcut
 from ui.preferences import SHORTCUTS
 
 STANDIN = Path(__file__).with_name("portal_standin.py")
-pytestmark = pytest.mark.skipif(shutil.which("dbus-daemon") is None, reason="dbus-daemon is not installed")
 
 
 @pytest.fixture
 def bus():
     """A private D-Bus session bus: its address."""
+    if shutil.which("dbus-daemon") is None:
+        pytest.skip("dbus-daemon is not installed")
     daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     yield daemon.stdout.readline().strip()

@@ -1,5 +1,7 @@
 """The desktop app on Wayland, for real: a headless Weston compositor (Debian's `weston`), Qt's
-wayland platform, and a screenshot of Weston's screen before and after the window appears."""
+wayland platform, and a screenshot of Weston's screen before and after the window appears (when
+weston-screenshooter is there); meanwhile the app registers Quick Capture with the desktop's
+GlobalShortcuts portal (a stand-in on a private D-Bus session) and closes that session on quit."""
 from __future__ import annotations
 
 import os
@@ -12,6 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from .test_global_shortcut import Portal, bus  # noqa: F401 (bus: a private D-Bus session, a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = (1366, 850)
@@ -72,9 +76,11 @@ def changed_share(before: Path, after: Path) -> float:
     return sum(a.pixel(x, y) != b.pixel(x, y) for x, y in points) / len(points)
 
 
-def test_the_window_shows_on_wayland(weston, tmp_path):
+def test_the_window_shows_on_wayland_and_quick_capture_is_registered_with_the_desktop(weston, bus, tmp_path):
+    portal = Portal(bus)  # the desktop's GlobalShortcuts portal (a stand-in) on the session bus
     before = screenshot(weston, tmp_path / "before")
-    env = dict(weston, QT_QPA_PLATFORM="wayland", MNEMO_REPORT_STARTUP="1", PYTHONPATH=str(ROOT))
+    env = dict(weston, QT_QPA_PLATFORM="wayland", MNEMO_REPORT_STARTUP="1", PYTHONPATH=str(ROOT),
+               DBUS_SESSION_BUS_ADDRESS=bus)
     app = subprocess.Popen([sys.executable, "-m", "app.gui", "--data-dir", str(tmp_path / "data"),
                             "--model", str(tmp_path / "missing.gguf")], cwd=ROOT, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -87,21 +93,28 @@ def test_the_window_shows_on_wayland(weston, tmp_path):
                 break
         assert re.search(r"window shown after \d+\.\d+ s", said[-1]), "".join(said)
         assert app.poll() is None, "".join(said)
-        if before is None:
-            pytest.skip("the window reported itself shown; weston-screenshooter is missing, so it was not seen")
-        deadline, share = time.monotonic() + 20, 0.0
-        while time.monotonic() < deadline:  # the first frame may take a moment to reach the screen
+        deadline, share, after = time.monotonic() + 20, 1.0, None
+        while before is not None and time.monotonic() < deadline:  # the first frame may take a moment
             after = screenshot(weston, tmp_path / "after")
             share = changed_share(before, after)
             if share > 0.2:
                 break
             time.sleep(0.5)
         assert share > 0.2, f"only {share:.0%} of Weston's screen changed: no window to see ({after})"
+        deadline = time.monotonic() + 20
+        while not portal.called("BindShortcuts") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        (bind,) = portal.called("BindShortcuts")
+        assert bind["body"][1][0][0] == "quick-capture"
+        app.terminate()  # quitting closes the shortcut session
+        app.wait(timeout=30)
+        deadline = time.monotonic() + 5
+        while not portal.called("Close") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert portal.called("Close")[0]["path"] == bind["body"][0]
     finally:
-        app.terminate()
-        try:
-            app.wait(timeout=30)
-        except subprocess.TimeoutExpired:
+        portal.stop()
+        if app.poll() is None:
             app.kill()
             app.wait(timeout=30)
 
