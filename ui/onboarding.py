@@ -25,7 +25,8 @@ class WelcomeDialog(QDialog):
         title.setObjectName("welcomeTitle")
         title.setWordWrap(True)
         self.points = {key: self._point(text) for key, text in [
-            ("what", "Chat with it, jot a note with Quick Capture (Ctrl+Shift+N while Mnemo is open, or from the "
+            ("what", "Chat with it, jot a note with Quick Capture (Ctrl+Shift+N while Mnemo is open; from anywhere "
+                     "with the shortcut your desktop registers, see Preferences ▸ Keyboard Shortcuts; or from the "
                      "tray), and ask later: it answers from your memories and shows which ones it used."),
             ("where", self._where()),
             ("model", self._model()),
