@@ -273,9 +273,11 @@ def main(argv: list[str] | None = None) -> int:
     instance.message_received.connect(lambda message: lock.guarded(lambda: on_message(window, message)))
     from ui.global_shortcut import GlobalShortcut  # Quick Capture from anywhere, through the desktop's portal
 
-    shortcut = window.global_shortcut = GlobalShortcut(app)
+    from PySide6.QtGui import QGuiApplication
+
+    shortcut = window.global_shortcut = GlobalShortcut(window)
     shortcut.activated.connect(lambda: lock.guarded(window.open_quick_capture))
-    if app.platformName() not in ("offscreen", "minimal"):  # no desktop to bind keys on (tests, CI)
+    if QGuiApplication.platformName() not in ("offscreen", "minimal"):  # no desktop to bind keys on (tests, CI)
         shortcut.start()
 
     tray = None
