@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt
+from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QProgressDialog, QPushButton
 
@@ -15,6 +15,7 @@ from core.errors import NOBODY, MnemoError, WhoIsMe
 from core.transfer.crypto import DecryptError, Passphrase, is_encrypted, needs_passphrase
 
 from .display import error_text
+from .progress import progress_dialog
 from .workers import MnemoBridge
 
 if TYPE_CHECKING:
@@ -72,14 +73,8 @@ class ImportFlow(QObject):
                 return False
         self.action.setEnabled(False)
         self.folder_action.setEnabled(False)
-        self.progress = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 0, self.window)
-        self.progress.setWindowTitle("Importing")
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(0)
-        self.progress.setAutoClose(False)
-        self.progress.setAutoReset(False)
-        self.progress.canceled.connect(self.cancel)
-        self.progress.show()
+        self.progress = progress_dialog(f"Reading {path.name}…", "Importing", self.window, maximum=0,
+                                        on_cancel=self.cancel)
         self.handle = self.bridge.import_file(path, format, passphrase, self._progress, self._done,
                                               lambda exc: self._failed(exc, path, passphrase, me, format), me=me)
         return True

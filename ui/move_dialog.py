@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from .display import error_text
+from .progress import progress_dialog
 
 
 def megabytes(n: int) -> str:
@@ -61,16 +62,8 @@ class MoveFlow(QObject):
     def start(self) -> None:
         if self.handle is not None:
             return
-        self.progress = QProgressDialog(f"Copying your memory to {self.target}…", "Cancel", 0, 1000,
-                                        self.parent_widget)
-        self.progress.setObjectName("moveProgress")
-        self.progress.setWindowTitle("Moving your memory")
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(0)
-        self.progress.setAutoClose(False)
-        self.progress.setAutoReset(False)
-        self.progress.canceled.connect(self.cancel)
-        self.progress.show()
+        self.progress = progress_dialog(f"Copying your memory to {self.target}…", "Moving your memory",
+                                        self.parent_widget, on_cancel=self.cancel, name="moveProgress")
         self.handle = self.bridge.move_data(self.target, self._progress, self._moved, self._failed)
 
     def cancel(self) -> None:

@@ -4,14 +4,12 @@ keyring), Change Passphrase…, Decrypt…, and locking the window after a while
 lost if it is cut short (the next start finishes it: core/memory/encryption.py)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QLineEdit,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -21,6 +19,7 @@ from core.memory.keys import Passphrase
 
 from .display import error_text
 from .prefs_common import Page, label, row
+from .progress import progress_dialog
 from .privacy_lock import LOCK_CHOICES
 
 OFF = ("Your memory is not encrypted: anyone who can read this computer's disk, or a copy or backup of it, can read "
@@ -168,11 +167,8 @@ class PrivacyPage(Page):
                                       "unlocks your memory."), self._failed)
 
     def _convert(self, title: str, start, said: str) -> None:
-        self.progress = QProgressDialog(title, "", 0, 1000, self)
-        self.progress.setCancelButton(None)  # a conversion cut short is finished at the next start anyway
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(0)
-        self.progress.setValue(0)
+        # no Cancel: a conversion cut short would be finished at the next start anyway
+        self.progress = progress_dialog(title, "Encryption", self)
 
         def progress(stage: str, done: int, total: int) -> None:
             self.progress.setLabelText(f"{title}\n{done:,} of {total:,} memories" if stage == "memories"
