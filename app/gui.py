@@ -266,10 +266,12 @@ def main(argv: list[str] | None = None) -> int:
     window.quit_requested.connect(app.quit)
     from ui.privacy_lock import PrivacyLock
 
-    from .privacy import check_passphrase, needs_passphrase
+    from .privacy import check_passphrase, check_unlock, needs_passphrase
 
-    lock = window.privacy_lock = PrivacyLock(window, lambda text: check_passphrase(data_dir, text),
-                                             enabled=needs_passphrase(data_dir))
+    def unlocks(text: str):  # against the key in use (a key file swapped on disk unlocks nothing)
+        return check_unlock(bridge.mnemo, text) if bridge.mnemo is not None else check_passphrase(data_dir, text)
+
+    lock = window.privacy_lock = PrivacyLock(window, unlocks, enabled=needs_passphrase(data_dir))
     instance.message_received.connect(lambda message: lock.guarded(lambda: on_message(window, message)))
     from ui.global_shortcut import GlobalShortcut  # Quick Capture from anywhere, through the desktop's portal
 

@@ -64,3 +64,14 @@ def check_passphrase(data_dir, text: str):
     if keys is not None:
         unwrap(keys, lambda: given)
     return given
+
+
+def check_unlock(mnemo, text: str):
+    """The Passphrase when it unlocks the key the open memory uses (the lock screen, and before the
+    passphrase is changed or encryption turned off); else DecryptError with the sentence to show."""
+    from core.memory.keys import DecryptError, Passphrase
+
+    given = Passphrase(text)
+    if not mnemo.store.verify_passphrase(given):
+        raise DecryptError("The passphrase is wrong; the memory stays locked and nothing was changed.")
+    return given

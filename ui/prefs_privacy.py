@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QInputDialog,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -154,17 +155,30 @@ class PrivacyPage(Page):
                                     "again? Anyone who can read this computer's disk could then read them.")
         if sure != QMessageBox.StandardButton.Yes:
             return
-        self._convert("Decrypting your memory and its backups…",
-                      lambda progress, done, failed: self.bridge.decrypt(progress, done, failed),
-                      "Your memory and its backups are stored in the clear again.")
+        self._with_current_passphrase("Decrypt Your Memory", lambda: self._convert(
+            "Decrypting your memory and its backups…",
+            lambda progress, done, failed: self.bridge.decrypt(progress, done, failed),
+            "Your memory and its backups are stored in the clear again."))
 
     def change_passphrase(self) -> None:
+        self._with_current_passphrase("Change Passphrase", self._ask_new_passphrase)
+
+    def _ask_new_passphrase(self) -> None:
         ask = PassphraseDialog("Change Passphrase", self._keyring_problem(), allow_keyring=True, parent=self)
         if ask.exec() != QDialog.DialogCode.Accepted:
             return
         self.bridge.change_passphrase(ask.secret, lambda status: self._done(status, "From now on your memory unlocks "
                                       "with the new passphrase." if ask.secret else "From now on the system keyring "
                                       "unlocks your memory."), self._failed)
+
+    def _with_current_passphrase(self, title: str, then) -> None:
+        """Someone at an unlocked window must know the passphrase to change it or turn encryption off."""
+        if self.status is None or self.status.method != "passphrase":
+            then()
+            return
+        text, given = QInputDialog.getText(self, title, "Your current passphrase:", QLineEdit.EchoMode.Password)
+        if given:
+            self.bridge.check_current_passphrase(text, lambda _passphrase: then(), self._failed)
 
     def _convert(self, title: str, start, said: str) -> None:
         # no Cancel: a conversion cut short would be finished at the next start anyway

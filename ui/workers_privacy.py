@@ -37,6 +37,11 @@ class PrivacyCalls:
         ops = self.privacy_ops
         self.call(lambda mnemo: ops.change_passphrase(mnemo, passphrase), on_done, on_error)
 
+    def check_current_passphrase(self, text: str, on_done: Callback, on_error: Callback) -> None:
+        """on_done(passphrase) when `text` unlocks the key in use; else on_error (its sentence)."""
+        ops = self.privacy_ops
+        self.call(lambda mnemo: ops.check_unlock(mnemo, text), on_done, on_error)
+
     def _progress_to(self, on_progress: Callback):
         if on_progress is None:
             return None

@@ -22,10 +22,11 @@ from typing import Callable
 
 import pyarrow as pa
 
-from ..errors import InvalidInputError, StoreError
+from ..errors import InvalidInputError, MnemoError, StoreError
 from .backup import backup_store, list_backups, settle
 from .integrity import record_checksum
-from .keys import KEY_FILE, KeyFile, KeyringKey, Passphrase, new_data_key, secure_keyring, store_keyring_key, unwrap, wrap
+from .keys import KEY_FILE, KeyFile, KeyringKey, Passphrase, key_id, new_data_key, secure_keyring, store_keyring_key, \
+    unwrap, wrap
 from .schema import SCHEMA_VERSION
 from .sealing import SEALED_META, RowCipher, is_sealed_text
 
@@ -67,6 +68,19 @@ class StoreEncryption:
             log.info("finishing a conversion of the store that was cut short (%s)", self._keys.state)
             self._convert(self._keys.state == "turning-on", progress)
 
+    def verify_passphrase(self, passphrase: Passphrase) -> bool:
+        """Does `passphrase` unlock the key this open memory uses? Checked against the key file read
+        when it was unlocked (held in memory), never the one on disk now, which anyone could swap."""
+        import hmac
+
+        if self._keys is None or self._tables.cipher is None or self._keys.method != "passphrase":
+            return False
+        try:
+            data_key = unwrap(self._keys, lambda: passphrase)
+        except MnemoError:
+            return False
+        return hmac.compare_digest(key_id(data_key), self._tables.cipher.key_id)
+
     @property
     def cipher(self) -> RowCipher | None:
         return self._tables.cipher
@@ -99,7 +113,7 @@ class StoreEncryption:
         def start() -> None:
             self.last_backup = backup_store(self.data_dir, "before-encryption", self.clock.now())
             keys = wrap(data_key, secret, state="turning-on")
-            keys.save(self._tables.db_dir)
+            keys.save(self._tables.db_dir, data_key)
             self._keys = keys
             self._tables.cipher, self._tables.sealing = cipher, True
         self._writer.run(start)
@@ -115,7 +129,7 @@ class StoreEncryption:
             def start() -> None:
                 self.last_backup = backup_store(self.data_dir, "before-decryption", self.clock.now())
                 self._keys.state = "turning-off"
-                self._keys.save(self._tables.db_dir)
+                self._keys.save(self._tables.db_dir, self._tables.cipher.data_key)
                 self._tables.sealing = False
             self._writer.run(start)
         self._convert(False, progress)
@@ -134,8 +148,8 @@ class StoreEncryption:
             for backup in list_backups(self.data_dir):
                 theirs = _key_file(backup.path / "store")
                 if theirs is not None and theirs.key_id == old.key_id:
-                    KeyFile(**{**new.__dict__, "state": theirs.state}).save(backup.path / "store")
-            new.save(self._tables.db_dir)
+                    KeyFile(**{**new.__dict__, "state": theirs.state}).save(backup.path / "store", data_key)
+            new.save(self._tables.db_dir, data_key)
             self._keys = new
             if old.method == "keyring" and new.method != "keyring":
                 _forget_keyring_entry(old)
@@ -156,7 +170,7 @@ class StoreEncryption:
         def finish() -> None:
             if seal:
                 self._keys.state = "on"
-                self._keys.save(self._tables.db_dir)
+                self._keys.save(self._tables.db_dir, self._tables.cipher.data_key)
             else:
                 (self._tables.db_dir / KEY_FILE).unlink(missing_ok=True)
                 _forget_keyring_entry(self._keys)
@@ -245,7 +259,7 @@ def convert_backup(db_dir: Path, live, seal: bool, keys: KeyFile | None, now: fl
         raise StoreError(f"The backup {db_dir.parent.name} could not be converted ({exc}); run the command again "
                          "to finish.") from None
     if seal and keys is not None:
-        KeyFile(**{**keys.__dict__, "state": "on"}).save(db_dir)
+        KeyFile(**{**keys.__dict__, "state": "on"}).save(db_dir, live.cipher.data_key)
     elif not seal:
         (db_dir / KEY_FILE).unlink(missing_ok=True)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import os
 import tempfile
@@ -132,8 +133,16 @@ class KeyFile:
     state: str = "on"
     kdf: dict = field(default_factory=dict)  # scrypt's salt and settings (passphrase)
     keyring_user: str = ""  # the keyring entry holding the key-encryption key (keyring)
+    tag: str = ""  # authenticates all of the above with the data key (`header_tag`): nothing here can be edited
 
-    def save(self, db_dir: Path) -> None:
+    def header(self) -> bytes:
+        """What the tag authenticates: every field but the tag, canonically."""
+        fields = {k: v for k, v in asdict(self).items() if k != "tag"}
+        return json.dumps({"format": KEY_FORMAT, **fields}, sort_keys=True, separators=(",", ":")).encode()
+
+    def save(self, db_dir: Path, data_key: bytes) -> None:
+        """Write the file (atomically), its header authenticated with `data_key` first."""
+        self.tag = header_tag(data_key, self.header())
         data = {"format": KEY_FORMAT, "cipher": "AES-256-GCM", **asdict(self)}
         fd, tmp = tempfile.mkstemp(dir=db_dir, prefix=".encryption-", suffix=".tmp")
         try:
@@ -159,7 +168,7 @@ class KeyFile:
             raise DecryptError(f"The memory's key file {path} was written by a newer Mnemo, or is damaged.")
         try:
             return cls(str(data["method"]), str(data["wrapped"]), str(data["key_id"]), str(data.get("state", "on")),
-                       dict(data.get("kdf") or {}), str(data.get("keyring_user", "")))
+                       dict(data.get("kdf") or {}), str(data.get("keyring_user", "")), str(data.get("tag", "")))
         except (KeyError, TypeError, ValueError):
             raise DecryptError(f"The memory's key file {path} is damaged; restore a backup.") from None
 
@@ -167,6 +176,16 @@ class KeyFile:
 def is_encrypted(data_dir: Path) -> bool:
     """Does the memory in `data_dir` have a key file (encrypted, or being converted)?"""
     return (Path(data_dir) / "store" / KEY_FILE).exists()
+
+
+def header_tag(data_key: bytes, header: bytes, nonce: bytes | None = None) -> str:
+    """AES-GCM over nothing, with the key file's header as associated data, under a key derived
+    from the data key (never the data key itself): a tag only the key's holder can make."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    key = hashlib.blake2b(data_key, digest_size=32, person=b"mnemo-keyfile").digest()
+    nonce = nonce if nonce is not None else os.urandom(12)
+    return base64.b64encode(nonce + AESGCM(key).encrypt(nonce, b"", header)).decode()
 
 
 def key_id(data_key: bytes) -> str:
@@ -224,6 +243,14 @@ def unwrap(keys: KeyFile, passphrase: Callable[[], Passphrase] | None) -> bytes:
         raise DecryptError(wrong) from None
     if key_id(data_key) != keys.key_id:
         raise DecryptError("The memory's key file is damaged (its key does not match its name); restore a backup.")
+    try:
+        nonce = base64.b64decode(keys.tag, validate=True)[:12]
+        sound = len(nonce) == 12 and hmac.compare_digest(header_tag(data_key, keys.header(), nonce), keys.tag)
+    except ValueError:
+        sound = False
+    if not sound:
+        raise DecryptError("The memory's key file was changed outside Mnemo (its settings do not match their seal); "
+                           "nothing was changed. Restore a backup, or the key file from one.")
     return data_key
 
 

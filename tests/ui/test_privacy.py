@@ -29,7 +29,7 @@ def test_encrypt_lock_unlock_and_decrypt_from_preferences(qtbot, make_window, tm
     data = tmp_path / "memory"
     window = make_window(notes=["Zanzibarra moved to Lisbon"], data_dir=data)
     window.bridge.privacy_ops = app.privacy
-    lock = window.privacy_lock = PrivacyLock(window, lambda text: app.privacy.check_passphrase(data, text),
+    lock = window.privacy_lock = PrivacyLock(window, lambda text: app.privacy.check_unlock(window.bridge.mnemo, text),
                                              enabled=False)
     window.open_preferences(PRIVACY)
     dialog = window.findChild(QDialog, "preferencesDialog")
@@ -71,6 +71,13 @@ def test_encrypt_lock_unlock_and_decrypt_from_preferences(qtbot, make_window, tm
     page = dialog.page(PRIVACY)
     qtbot.waitUntil(lambda: page.decrypt_button.isEnabled(), timeout=5000)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("wrong horse battery", True))
+    page.start_decrypting()  # someone at the unlocked window who does not know the passphrase
+    qtbot.waitUntil(lambda: "The passphrase is wrong" in page.note.text(), timeout=10_000)
+    assert (data / "store" / KEY_FILE).exists()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (SECRET, True))
     page.start_decrypting()
     qtbot.waitUntil(lambda: page.encrypt_button.isEnabled(), timeout=30_000)
     assert not list(data.rglob(KEY_FILE)) and not lock.enabled
@@ -81,7 +88,8 @@ def test_the_unlock_dialog_keeps_asking_until_the_passphrase_is_right(qtbot, tmp
     from core.memory.keys import Passphrase, new_data_key, wrap
 
     (tmp_path / "store").mkdir()
-    wrap(new_data_key(), Passphrase(SECRET)).save(tmp_path / "store")
+    key = new_data_key()
+    wrap(key, Passphrase(SECRET)).save(tmp_path / "store", key)
     assert app.privacy.needs_passphrase(tmp_path)
     dialog = UnlockDialog(lambda text: app.privacy.check_passphrase(tmp_path, text), str(tmp_path))
     qtbot.addWidget(dialog)

@@ -173,7 +173,8 @@ def test_a_conversion_cut_short_is_finished_on_the_next_open(tmp_path, clock):
 
     store, saved = _filled(tmp_path, clock)
     store.close()
-    wrap(new_data_key(), SECRET, state="turning-on").save(tmp_path / "store")
+    key = new_data_key()
+    wrap(key, SECRET, state="turning-on").save(tmp_path / "store", key)
     store = MemoryStore.open(tmp_path, clock, passphrase=lambda: SECRET)
     assert store.encryption().state == "on" and len(store) == 2
     store.close()
@@ -253,3 +254,35 @@ def test_a_backup_from_before_an_upgrade_is_encrypted_and_still_restores(tmp_pat
     back = MemoryStore.open(tmp_path, clock, passphrase=lambda: SECRET)
     assert back.get(old[0].id).text == "Zanzibarra kept bees in Vellacourt" and back.check() == []
     back.close()
+
+
+def test_a_key_file_edited_outside_mnemo_is_refused_and_nothing_is_decrypted(tmp_path, clock):
+    """Setting "state": "turning-off" by hand must not make the next unlock write everything in the clear."""
+    import json
+
+    store, saved = _filled(tmp_path, clock)
+    store.encrypt(SECRET)
+    store.close()
+    path = tmp_path / "store" / KEY_FILE
+    data = json.loads(path.read_text())
+    data["state"] = "turning-off"
+    path.write_text(json.dumps(data))
+    before = _files(tmp_path)
+    with pytest.raises(DecryptError, match="changed outside Mnemo"):
+        MemoryStore.open(tmp_path, clock, passphrase=lambda: SECRET)
+    assert _files(tmp_path) == before and _leaks(tmp_path, [m.vector for m in saved]) == []
+
+
+def test_the_passphrase_is_checked_against_the_key_in_use_not_the_file_on_disk(tmp_path, clock):
+    """A key file swapped on disk (with a passphrase someone else chose) does not unlock the open memory."""
+    from core.memory.keys import new_data_key, wrap
+
+    store, _ = _filled(tmp_path, clock)
+    store.encrypt(SECRET)
+    assert store.verify_passphrase(SECRET)
+    other = Passphrase("someone else's passphrase")
+    key = new_data_key()
+    wrap(key, other).save(tmp_path / "store", key)
+    assert not store.verify_passphrase(other)
+    assert store.verify_passphrase(SECRET)
+    store.close()
