@@ -94,14 +94,14 @@ class OwnerServer:
                     send(conn, message)
             try:
                 request = next(lines(conn), None)
+                if self.locked():  # not even a request for access: nothing reaches the screen over the lock
+                    reply({"err": "mnemo: Mnemo is locked; unlock it in the app first.\n"})
+                    reply({"exit": 1})
+                    return
                 if isinstance(request, dict) and isinstance(request.get("consent"), str):
                     self.on_consent(request["consent"][:80])
                     return
                 if not isinstance(request, dict) or not isinstance(request.get("argv"), list):
-                    return
-                if self.locked():
-                    reply({"err": "mnemo: Mnemo is locked; unlock it in the app first.\n"})
-                    reply({"exit": 1})
                     return
                 tty = request.get("tty") or {}
                 out, err = ToClient(reply, "out", bool(tty.get("stdout"))), ToClient(reply, "err", bool(tty.get("stderr")))

@@ -112,11 +112,20 @@ def test_other_programs_are_refused_while_the_app_is_locked(tmp_path):
     from app.owner.client import forward
     from app.owner.server import OwnerServer
 
-    server = OwnerServer(tmp_path, mnemo=None, locked=lambda: True).start()
+    from app.owner.client import connect
+    from app.owner.protocol import send
+
+    asked = []
+    server = OwnerServer(tmp_path, mnemo=None, locked=lambda: True, on_consent=asked.append).start()
     try:
         err = io.StringIO()
         assert forward(["list"], tmp_path, stdout=io.StringIO(), stderr=err) == 1
         assert "Mnemo is locked; unlock it in the app first" in err.getvalue()
+        sock = connect(tmp_path)  # a program asking for access: no prompt appears over the lock screen
+        send(sock, {"consent": "evil-agent"})
+        sock.recv(4096)
+        sock.close()
+        assert asked == []
     finally:
         server.stop()
 
