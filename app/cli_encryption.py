@@ -94,6 +94,8 @@ def run(mnemo, args, out) -> int:
         out({**status.as_json(), "backup": str(store.last_backup) if command in ("on", "off") else None})
     else:
         print(said)
+    if status.warning():
+        print(f"mnemo: warning: {status.warning()}", file=sys.stderr)
     return 0
 
 

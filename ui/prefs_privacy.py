@@ -200,6 +200,7 @@ class PrivacyPage(Page):
 
     def _done(self, status, said: str) -> None:
         self._show(status)
+        said = f"{said} {status.warning()}".strip()
         self.note.setText(said)
         self.window.notify(said)
 

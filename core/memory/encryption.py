@@ -16,7 +16,7 @@ store half-way is read correctly meanwhile."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -42,9 +42,21 @@ class EncryptionStatus:
     method: str  # "passphrase", "keyring" or ""
     state: str  # "on", "off", "turning-on", "turning-off"
     backups: int
+    unconverted: list[str] = field(default_factory=list)  # backups that could not be read, left as they were
 
     def as_json(self) -> dict:
-        return {"encrypted": self.on, "method": self.method or None, "state": self.state, "backups": self.backups}
+        return {"encrypted": self.on, "method": self.method or None, "state": self.state, "backups": self.backups,
+                "unconverted_backups": self.unconverted}
+
+    def warning(self) -> str:
+        """What to do about the backups left as they were ("" when there are none)."""
+        if not self.unconverted:
+            return ""
+        names = ", ".join(self.unconverted)
+        return (f"The backup{'s' if len(self.unconverted) > 1 else ''} {names} could not be read (damaged), so "
+                f"{'they were' if len(self.unconverted) > 1 else 'it was'} left as before"
+                + (" — in the clear" if self.on else "") + f". Delete {'them' if len(self.unconverted) > 1 else 'it'}"
+                f" with `mnemo backup delete NAME` (or File ▸ Backups…).")
 
 
 class StoreEncryption:
@@ -88,9 +100,10 @@ class StoreEncryption:
     def encryption(self) -> EncryptionStatus:
         keys = self._keys
         backups = len(list_backups(self.data_dir))
+        skipped = list(getattr(self, "unconverted_backups", []))
         if keys is None:
-            return EncryptionStatus(False, "", "off", backups)
-        return EncryptionStatus(keys.state == "on", keys.method, keys.state, backups)
+            return EncryptionStatus(False, "", "off", backups, skipped)
+        return EncryptionStatus(keys.state == "on", keys.method, keys.state, backups, skipped)
 
     # ---------------------------------------------------------------- on, off, passphrase
     def encrypt(self, secret: Passphrase | KeyringKey | None, progress: Progress | None = None) -> EncryptionStatus:
@@ -162,10 +175,14 @@ class StoreEncryption:
     def _convert(self, seal: bool, progress: Progress | None) -> None:
         self._write(lambda: convert_rows(self._tables, seal, progress), "the conversion")
         self._writer.run(self._compact_now)  # the old versions held the rows as they were: gone
+        self.unconverted_backups = []
         for backup in list_backups(self.data_dir):
             if progress is not None:
                 progress("backups", 0, 1)
-            convert_backup(backup.path / "store", self._tables, seal, self._keys, self.clock.now().timestamp())
+            try:
+                convert_backup(backup.path / "store", self._tables, seal, self._keys, self.clock.now().timestamp())
+            except StoreError:  # a damaged backup: the rest go on, and the user is told which one it was
+                self.unconverted_backups.append(backup.name)
 
         def finish() -> None:
             if seal:
@@ -256,8 +273,7 @@ def convert_backup(db_dir: Path, live, seal: bool, keys: KeyFile | None, now: fl
         settle(tables, db_dir)
     except (StoreError, OSError, ValueError, RuntimeError) as exc:
         log.warning("could not convert the backup %s: %s", db_dir.parent.name, exc)
-        raise StoreError(f"The backup {db_dir.parent.name} could not be converted ({exc}); run the command again "
-                         "to finish.") from None
+        raise StoreError(f"The backup {db_dir.parent.name} could not be converted: it is damaged.") from None
     if seal and keys is not None:
         KeyFile(**{**keys.__dict__, "state": "on"}).save(db_dir, live.cipher.data_key)
     elif not seal:

@@ -80,4 +80,5 @@ def test_encrypted_memory_answers_as_before_and_keeps_no_words_on_disk(tmp_path,
     assert code == 0 and json.loads(out)["encrypted"] is False
     monkeypatch.delenv("MNEMO_PASSPHRASE")
     code, out, _ = run_cli(capsys, "--data-dir", d, "encryption", "status", "--json")
-    assert json.loads(out) == {"encrypted": False, "method": None, "state": "off", "backups": 3, "backup": None}
+    assert json.loads(out) == {"encrypted": False, "method": None, "state": "off", "backups": 3, "backup": None,
+                               "unconverted_backups": []}

@@ -286,3 +286,23 @@ def test_the_passphrase_is_checked_against_the_key_in_use_not_the_file_on_disk(t
     assert not store.verify_passphrase(other)
     assert store.verify_passphrase(SECRET)
     store.close()
+
+
+def test_a_damaged_backup_is_named_and_left_while_the_rest_is_encrypted(tmp_path, clock):
+    """One unreadable backup does not block encryption (nor every command after it): it is said."""
+    import shutil
+
+    store, saved = _filled(tmp_path, clock)
+    store.backup("second")
+    broken = next(b for b in list_backups(tmp_path) if b.label == "second")
+    shutil.rmtree(broken.path / "store" / "history.lance" / "data")
+    status = store.encrypt(SECRET)
+    assert status.on and status.unconverted == [broken.name]
+    assert f"The backup {broken.name} could not be read" in status.warning()
+    assert "mnemo backup delete NAME" in status.warning()
+    store.close()
+    again = MemoryStore.open(tmp_path, clock, passphrase=lambda: SECRET)  # opens: nothing left to finish
+    assert again.encryption().state == "on" and len(again) == 2
+    again.close()
+    leaking = _leaks(tmp_path, [m.vector for m in saved])
+    assert leaking and all(str(broken.path) in f for f in leaking)  # only the damaged backup still has them
