@@ -1,9 +1,10 @@
 """Sealing rows: what an encrypted store writes in place of a memory's words and its vector.
 
 A sealed memory row keeps in the clear only what says nothing of its content (its id, kind,
-source, role, times, importance, strength, state, the guard's verdict, its checksum). Its words,
-and every field that quotes or reveals them (speaker, conversation, the guard's and importance's
-reasons, the fact's key and value, the content hash, links), travel with its vector in one
+the kind of its source ("import", not the file's name), role, times, state, the guard's verdict,
+its checksum). Its words, and every field that quotes or reveals them (speaker, conversation, the
+guard's and importance's reasons, the fact's key and value, the content hash, links, the source's
+detail, and how much it matters: importance and strength), travel with its vector in one
 AES-256-GCM message in the `sealed` column; the vector column is null. The message is bound to
 the row's id (associated data), so sealed contents cannot be swapped between rows unnoticed.
 A history row's reason is sealed the same way, as text ("enc1:" + base64). Each row says
@@ -20,7 +21,9 @@ import numpy as np
 from .keys import DecryptError, key_id
 
 SEALED_FIELDS = ("text", "speaker", "conversation_id", "guard_reason", "content_hash", "links", "importance_reason",
-                 "fact_key", "fact_value")
+                 "fact_key", "fact_value", "source", "importance", "strength")
+# sealed as text, opened as numbers: how much a memory matters says what kind of thing it is (health, codes...)
+NUMBERS = ("importance", "strength")
 SEALED_META = ("portrait_corrections",)  # meta values that quote the memory (core/lifecycle/portrait.py)
 TOKEN = "enc1:"
 NONCE = 12
@@ -43,10 +46,13 @@ class RowCipher:
     def seal_row(self, row: dict, vector: np.ndarray) -> dict:
         """The row as it is written sealed (`row` as core/memory/schema.to_row makes it)."""
         nonce = os.urandom(NONCE)
-        payload = np.ascontiguousarray(vector, dtype="<f4").tobytes() + _pack([row[name] for name in SEALED_FIELDS])
+        values = [repr(float(row[name])) if name in NUMBERS and row[name] is not None else row[name]
+                  for name in SEALED_FIELDS]
+        payload = np.ascontiguousarray(vector, dtype="<f4").tobytes() + _pack(values)
         sealed = dict(row)
         for name in SEALED_FIELDS:
             sealed[name] = "" if name in ("text", "links") else None
+        sealed["source"] = str(row["source"]).split(":", 1)[0]  # "import", not the file's name
         sealed["vector"] = None
         sealed["sealed"] = nonce + self._aead.encrypt(nonce, payload, _row_aad(row["id"]))
         return sealed
@@ -82,6 +88,8 @@ class RowCipher:
         count = len(SEALED_FIELDS)
         fields = {name: [None if v == "\x1f" else v for v in parts[k::count]] + [row[k] for row in as_json]
                   for k, name in enumerate(SEALED_FIELDS)}
+        for name in NUMBERS:
+            fields[name] = [None if v is None else float(v) for v in fields[name]]
         rows = plain_rows + json_rows
         matrix = (np.frombuffer(b"".join(vectors + json_vectors), dtype="<f4").reshape(len(rows), dim) if rows
                   else np.zeros((0, dim), np.float32))

@@ -306,3 +306,21 @@ def test_a_damaged_backup_is_named_and_left_while_the_rest_is_encrypted(tmp_path
     again.close()
     leaking = _leaks(tmp_path, [m.vector for m in saved])
     assert leaking and all(str(broken.path) in f for f in leaking)  # only the damaged backup still has them
+
+
+def test_what_stays_in_the_clear_says_nothing_of_the_content(tmp_path, clock):
+    """An import's file name and how much a memory matters (health scores 0.95) are sealed too."""
+    store = MemoryStore.open(tmp_path, clock)
+    memory = _memory("My oncology appointment is on Friday", clock, 7, importance=0.95, strength=525.0)
+    memory = memory.with_changes(source="import:Medical-records-oncology.jsonl")
+    store.add([memory], "import", "imported from Medical-records-oncology.jsonl")
+    store.encrypt(SECRET)
+    row = store._mem.to_arrow().to_pylist()[0]
+    assert row["source"] == "import" and row["importance"] is None and row["strength"] is None
+    store.close()
+    assert not [f for f in tmp_path.rglob("*") if f.is_file() and b"ncology" in f.read_bytes()]
+    again = MemoryStore.open(tmp_path, clock, passphrase=lambda: SECRET)
+    got = again.get(memory.id)
+    assert got.source == "import:Medical-records-oncology.jsonl" and got.importance == pytest.approx(0.95)
+    assert got.strength == pytest.approx(525.0) and again.check() == []
+    again.close()
