@@ -100,7 +100,7 @@ def ask_passphrase(data_dir: Path):
 
     if not privacy.needs_passphrase(data_dir):
         return ""
-    given = os.environ.get("MNEMO_PASSPHRASE")
+    given = os.environ.pop("MNEMO_PASSPHRASE", None)  # not passed on to programs this one starts
     if given:
         try:
             return privacy.check_passphrase(data_dir, given)

@@ -46,6 +46,13 @@ def inspect(db_dir: Path, dim: int = 384, cipher=None) -> list[str]:
                     table.to_arrow()
             except Exception as exc:
                 problems.append(file_problem(name, exc))
+        if cipher is not None and tables.history is not None:
+            from .history import unreadable_entries
+
+            bad = unreadable_entries(tables.history, cipher)
+            if bad:
+                problems.append(f"{bad:,} sealed history {'entry was' if bad == 1 else 'entries were'} changed on "
+                                "disk (they cannot be decrypted)")
     except DamageFound as found:
         problems += found.problems
     except Exception as exc:  # lance's own errors: name the file, not the library

@@ -231,7 +231,26 @@ def convert_rows(tables, seal: bool, progress: Progress | None = None) -> int:
         if value is not None:
             tables.set_meta(key, value)  # sealed, or in the clear, as tables.sealing now says
             changed += 1
+    if seal:  # which key sealed it: a key file from another memory is told apart on open
+        tables.set_meta(KEY_ID_META, cipher.key_id)
+    elif tables.meta_value(KEY_ID_META) is not None:
+        tables.delete_meta(KEY_ID_META)
     return changed
+
+
+KEY_ID_META = "encryption_key_id"
+
+
+def check_key_file(tables, db_dir) -> None:
+    """On open: the key file unlocked a key, but is it this memory's? (One copied from another data
+    folder, with the same passphrase, would make every record look damaged.)"""
+    from .keys import DecryptError
+
+    sealed_with = tables.meta_value(KEY_ID_META) if tables.cipher is not None else None
+    if sealed_with is not None and sealed_with != tables.cipher.key_id:
+        raise DecryptError(f"The key file {db_dir / KEY_FILE} belongs to another memory (its key is not the one this "
+                           "memory was sealed with); put this memory's own key file back (each backup holds a copy). "
+                           "Nothing was changed.")
 
 
 def _convert_history(tables, seal: bool) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from ..errors import StoreDamagedError
-from .keys import LockedError
+from .keys import DecryptError, LockedError
 from .records import HistoryEntry
 from .schema import HISTORY_SCHEMA
 from .sealing import is_sealed_text
@@ -29,13 +29,17 @@ class HistoryLog:
             self.rows += len(entries)
 
     def reason(self, token: str | None, row_id: str) -> str | None:
-        """A reason as written (opened when it was sealed)."""
+        """A reason as written (opened when it was sealed; one changed on disk says so, and never
+        stops the history being shown, or a purge scrubbing it: `mnemo check` names it)."""
         if not is_sealed_text(token):
             return token
         cipher = self.tables.cipher if self.tables is not None else None
         if cipher is None:
             raise LockedError("The memory is encrypted and locked: unlock it first.")
-        return cipher.open_text(token, row_id)
+        try:
+            return cipher.open_text(token, row_id)
+        except DecryptError:
+            return UNREADABLE
 
     def entries(self, memory_id: str | None = None) -> list[HistoryEntry]:
         """Oldest first; all of them, or those of one memory."""
@@ -53,6 +57,22 @@ class HistoryLog:
 
 
 PURGED_WORDS = "[words removed by a purge]"
+UNREADABLE = "[this entry was changed on disk and cannot be read]"
+
+
+def unreadable_entries(table, cipher) -> int:
+    """How many sealed reasons in the history table do not open with `cipher` (changed on disk)."""
+    from .sealing import is_sealed_text
+
+    rows = table.to_arrow().select(["id", "reason"])
+    bad = 0
+    for row_id, token in zip(rows.column("id").to_pylist(), rows.column("reason").to_pylist()):
+        if is_sealed_text(token):
+            try:
+                cipher.open_text(token, row_id)
+            except DecryptError:
+                bad += 1
+    return bad
 
 
 def scrub(log: HistoryLog, memory_ids: list[str], quotes: list[str]) -> int:

@@ -74,7 +74,9 @@ def secure_keyring():
     from keyring.backends import fail
 
     backend = keyring.get_keyring()
-    if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 0) < 1:
+    chain = getattr(backend, "backends", None)  # a chain writes to its first backend: that one must be secure
+    first = chain[0] if chain else backend
+    if isinstance(first, fail.Keyring) or getattr(backend, "priority", 0) < 1 or getattr(first, "priority", 0) < 1:
         raise NoKeyringError(
             f"This system has no secure keyring (only {keyring_name(backend)}); "
             "use a passphrase instead (--passphrase-file FILE or MNEMO_PASSPHRASE).")
@@ -104,7 +106,11 @@ def keyring_name(backend) -> str:
 def scrypt(text: str, salt: bytes, params: dict) -> bytes:
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-    return Scrypt(salt=salt, length=32, **params).derive(text.encode("utf-8"))
+    try:
+        return Scrypt(salt=salt, length=32, **params).derive(text.encode("utf-8"))
+    except MemoryError:
+        raise DecryptError("This computer has not enough free memory to derive the key (scrypt); close some "
+                           "programs and try again.") from None
 
 
 def check_scrypt(params: dict, what: str) -> dict:
@@ -115,7 +121,7 @@ def check_scrypt(params: dict, what: str) -> dict:
         raise DecryptError(f"{what[0].upper() + what[1:]}'s encryption header is damaged.") from None
     if n < 2 or n & (n - 1) or r < 1 or not 1 <= p <= 16:
         raise DecryptError(f"{what[0].upper() + what[1:]}'s encryption header is damaged.")
-    if 128 * n * r > MAX_SCRYPT_BYTES:
+    if 128 * n * r > MAX_SCRYPT_BYTES or n * r * p > MAX_SCRYPT_BYTES // 128:  # memory, and time (p runs)
         raise DecryptError(f"{what[0].upper() + what[1:]} asks for key-derivation settings far beyond Mnemo's; it was "
                            "not written by Mnemo.")
     return {"n": n, "r": r, "p": p}

@@ -12,6 +12,7 @@ import logging
 from ..errors import StoreError
 from .backup import backup_store
 from .check import holds_records, inspect, record_problems
+from .encryption import check_key_file
 from .history import HistoryLog
 from .integrity import LedgerState, compare
 from .schema import SCHEMA_VERSION
@@ -30,6 +31,7 @@ class StoreOpening:
             recorded = None
             self.damage.append("its integrity record (integrity.json) cannot be read")
         version, fresh = self._tables.open(has_ledger=self._ledger.exists())
+        check_key_file(self._tables, self._tables.db_dir)
         self._history = HistoryLog(self._tables.history, self._tables)
         legacy = version < SCHEMA_VERSION
         actual = self._tables.states()

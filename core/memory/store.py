@@ -95,7 +95,7 @@ class MemoryStore(StoreOpening, Compaction, RecordWrites, StoreEncryption):
             self._verify_and_load()
         except DamageFound as found:
             raise self._damaged(found.problems, fatal=True) from None
-        except (StoreError, Cancelled):
+        except (MnemoError, Cancelled):  # sentences already (a key file from another memory, say)
             raise
         except Exception as exc:  # lance raises OSError/ValueError/RuntimeError with its own internals
             if disk_full(exc):

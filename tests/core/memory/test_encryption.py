@@ -324,3 +324,63 @@ def test_what_stays_in_the_clear_says_nothing_of_the_content(tmp_path, clock):
     assert got.source == "import:Medical-records-oncology.jsonl" and got.importance == pytest.approx(0.95)
     assert got.strength == pytest.approx(525.0) and again.check() == []
     again.close()
+
+
+def test_a_history_entry_changed_on_disk_is_found_and_blocks_nothing(tmp_path, clock):
+    import pyarrow as pa
+
+    store, saved = _filled(tmp_path, clock)
+    store.encrypt(SECRET)
+    table = store._hist.to_arrow().select(["id", "reason"])
+    reasons = table.column("reason").to_pylist()
+    swapped = pa.table({"id": table.column("id"), "reason": pa.array(reasons[::-1], pa.string())})
+    store._hist.merge_insert("id").when_matched_update_all().execute(swapped)
+    store._ledger.commit(store._tables.states())
+    assert any("cannot be read" in (h.reason or "") for h in store.history())  # shown, not a crash
+    problems = store.check()
+    assert any("sealed history entries were changed on disk" in p for p in problems)
+    store.close()
+
+
+def test_a_key_file_from_another_memory_is_refused_not_taken_for_damage(tmp_path, clock):
+    import shutil
+
+    for name in ("a", "b"):
+        store = MemoryStore.open(tmp_path / name, clock)
+        store.add([_memory(f"a note in {name}", clock, 11)], "user", "typed")
+        store.encrypt(SECRET)  # the same passphrase, two keys
+        store.close()
+    shutil.copy(tmp_path / "b" / "store" / KEY_FILE, tmp_path / "a" / "store" / KEY_FILE)
+    before = _files(tmp_path / "a")
+    with pytest.raises(DecryptError, match="belongs to another memory"):
+        MemoryStore.open(tmp_path / "a", clock, passphrase=lambda: SECRET)
+    assert _files(tmp_path / "a") == before
+
+
+def test_a_chain_of_keyrings_that_would_write_to_a_plain_file_is_not_secure(tmp_path, clock):
+    import keyring
+    from keyring.backend import KeyringBackend
+    from keyrings.alt.file import PlaintextKeyring
+
+    class Chain(KeyringBackend):
+        priority = 10
+        backends = [PlaintextKeyring()]
+
+        def get_password(self, service, username):
+            return None
+
+        def set_password(self, service, username, password):
+            raise AssertionError("written to a plain file")
+
+        def delete_password(self, service, username):
+            pass
+
+    store, _ = _filled(tmp_path, clock)
+    before = keyring.get_keyring()
+    keyring.set_keyring(Chain())
+    try:
+        with pytest.raises(NoKeyringError, match="no secure keyring"):
+            store.encrypt(None)
+    finally:
+        keyring.set_keyring(before)
+    store.close()
