@@ -11,7 +11,9 @@
   marked `compacting` (core/memory/compaction.py).
 
 Checksums guard against damage, not against someone who rewrites the files on purpose
-(they could recompute them); that is what encryption at rest is for."""
+(they could recompute them). Encryption at rest (core/memory/encryption.py) keys the checksums
+of sealed records and authenticates their sealed contents; what stays in the clear (states,
+verdicts, times, this ledger) says nothing of the content, but is not tamper-proof."""
 from __future__ import annotations
 
 import hashlib
