@@ -109,7 +109,8 @@ def main() -> int:
     print(f"| turning encryption on (every row sealed, old versions dropped) | {convert_s:.2f} s |")
     print(f"| open + unlock, encrypted (scrypt, every record opened and checked) | {sealed_s:.2f} s |")
     print(f"| open in the clear, the same store (baseline) | {plain_s:.2f} s |")
-    print(f"| ratio (target <= 1.5) | {sealed_s / plain_s:.2f} |")
+    print(f"| ratio to the same store decrypted again | {sealed_s / plain_s:.2f} |")
+    print(f"| ratio to the store before it was encrypted, opened above (target <= 1.5) | {sealed_s / open_s:.2f} |")
     return 0
 
 
