@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
-from .display import error_text, show_feedback
-from .text_input import SubmitTextEdit
+from .text_entry_dialog import TextEntryDialog
 from .workers import MnemoBridge
 
 QUICK_CAPTURE = "quick_capture"
@@ -23,50 +15,18 @@ CLOSE_AFTER_MS = 900
 HINT = "Enter saves · Esc cancels"
 
 
-class QuickCaptureDialog(QDialog):
+class QuickCaptureDialog(TextEntryDialog):
     saved = Signal(object)  # core CaptureResult
 
     def __init__(self, bridge: MnemoBridge, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(parent, "Jot down something to remember.", HINT, lines=4, input_name="captureInput",
+                         save_tip="Remember this note (Enter)", cancel_tip="Close without saving (Esc)", width=500)
         self.bridge = bridge
         self.prefill = ""
-        self._saving = False
         self.setWindowTitle("Quick Capture — Mnemo")
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         self.setModal(False)
-
-        hint = QLabel("Jot down something to remember.")
-        hint.setObjectName("muted")
-        self.input = SubmitTextEdit(lines=4)
-        self.input.setObjectName("captureInput")
         self.input.setPlaceholderText("e.g. The spare key is in the blue flowerpot")
-        self.input.setToolTip("Enter saves · Shift+Enter adds a line · Esc cancels")
-        self.input.submitted.connect(self.save)
-        self.input.escaped.connect(self.reject)
-
-        self.feedback = QLabel(HINT)
-        self.feedback.setObjectName("muted")
-        self.feedback.setTextFormat(Qt.TextFormat.PlainText)
-        self.feedback.setWordWrap(True)
-        self.save_button = QPushButton("Save")
-        self.save_button.setObjectName("primary")
-        self.save_button.setToolTip("Remember this note (Enter)")
-        self.save_button.clicked.connect(self.save)
-        cancel = QPushButton("Cancel")
-        cancel.setToolTip("Close without saving (Esc)")
-        cancel.clicked.connect(self.reject)
-
-        row = QHBoxLayout()
-        row.addWidget(self.feedback, 1)
-        row.addWidget(cancel)
-        row.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(8)
-        layout.addWidget(hint)
-        layout.addWidget(self.input, 1)
-        layout.addLayout(row)
-        self.resize(500, self.sizeHint().height())
 
         self._close_timer = QTimer(self)
         self._close_timer.setSingleShot(True)
@@ -97,10 +57,7 @@ class QuickCaptureDialog(QDialog):
         if not text:
             self._feedback("Type something to remember first.", "feedbackError")
             return
-        self._saving = True
-        self.input.setEnabled(False)
-        self.save_button.setEnabled(False)
-        self._feedback("Saving…" if self.bridge.is_open else "Saving… (Mnemo is still opening its memory)", "muted")
+        self._begin_saving("Saving…" if self.bridge.is_open else "Saving… (Mnemo is still opening its memory)")
         self.bridge.add_note(text, self.source(text), self._saved, self._failed)
 
     def _saved(self, result) -> None:
@@ -113,13 +70,3 @@ class QuickCaptureDialog(QDialog):
         self._feedback("Already remembered" if result.duplicate else "Saved", "feedbackOk")
         self.saved.emit(result)
         self._close_timer.start(CLOSE_AFTER_MS)
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.input.setEnabled(True)
-        self.save_button.setEnabled(True)
-        self.input.setFocus()
-        self._feedback(error_text(exc), "feedbackError")
-
-    def _feedback(self, text: str, style: str) -> None:
-        show_feedback(self.feedback, text, style)
