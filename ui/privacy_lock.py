@@ -45,8 +45,8 @@ class PrivacyLock(QObject):
         if menu is not None:
             menu.addSeparator()
             menu.addAction(self.action)
+        self._watching = False
         self._arm()
-        QApplication.instance().installEventFilter(self)
 
     def minutes(self) -> float:
         settings = getattr(self.window, "settings", None)
@@ -69,6 +69,11 @@ class PrivacyLock(QObject):
         self.timer.stop()
         if self.enabled and minutes > 0 and not self.locked:
             self.timer.start(int(minutes * 60_000))
+        watch = self.enabled  # every event of the app passes the filter: only while there is something to lock
+        if watch != self._watching:
+            app = QApplication.instance()
+            app.installEventFilter(self) if watch else app.removeEventFilter(self)
+            self._watching = watch
 
     def set_enabled(self, enabled: bool) -> None:
         """Encryption with a passphrase was turned on (or off) while the app runs."""
