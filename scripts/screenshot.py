@@ -7,7 +7,7 @@ stand-ins for the models (tests/fakes.py), so it takes seconds:
         (every scene at 1366x850 and 800x600, light and dark, into OUT_DIR/<size>-<theme>/)
 
 Scenes (all by default; OUT_DIR defaults to .screenshots/):
-- chat: loading.png, chat.png, memories.png, memories_undo.png, quick_capture.png
+- chat: loading.png, chat.png, memories.png, memories_undo.png, quick_capture.png, memory_edit.png
 - model: missing_model.png and model_chosen.png (after File ▸ Choose Language Model…)
 - data: import_report.png (after File ▸ Import… of a ChatGPT export), export_dialog.png,
   backups.png
@@ -300,6 +300,13 @@ def chat_scene(app, out: Path, tmp: Path) -> None:
     pump(app, seconds=0.3)
     window.quick_capture.grab().save(str(out / "quick_capture.png"))
     window.quick_capture.reject()
+    from ui.memory_edit_dialog import EditMemoryDialog
+
+    edit = EditMemoryDialog(window.bridge, window.bridge.mnemo.store.all(kinds=["note"])[0], window)
+    edit.open_editing()
+    pump(app, seconds=0.3)
+    edit.grab().save(str(out / "memory_edit.png"))
+    edit.reject()
     window.bridge.shutdown()
     window.close()
 
